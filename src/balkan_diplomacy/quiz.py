@@ -1,0 +1,54 @@
+"""Self-check quizzes: questions live in data/quizzes.csv; each answer gets feedback at once."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets
+
+from . import data
+
+OPTION_SEPARATOR = " | "
+
+
+class Quiz(ipywidgets.VBox):
+    """One lesson's questions. ``questions`` holds (buttons, feedback, answer) for tests."""
+
+    def __init__(self, lesson: str):
+        table = data.load("quizzes")
+        rows = table[table.quiz == lesson].sort_values("question_no")
+        if rows.empty:
+            raise KeyError(f"data/quizzes.csv has no questions for lesson {lesson!r}")
+        sources = data.load("sources").set_index("source_id")
+        self.questions = []
+        children = [ipywidgets.HTML(f"<b>Self-check ({len(rows)} questions)</b>: "
+                                    "choose an answer to see if it is right, and why.")]
+        for _, row in rows.iterrows():
+            options = row["options"].split(OPTION_SEPARATOR)
+            buttons = ipywidgets.RadioButtons(options=options, value=None,
+                                              layout={"width": "max-content"})
+            feedback = ipywidgets.HTML()
+            source = sources.loc[row["source_id"]]
+            why = (f"{html.escape(row['explanation'])} <i>(Source: "
+                   f"<a href=\"{html.escape(source['url'])}\" target=\"_blank\" "
+                   f"rel=\"noopener\">{html.escape(source['publisher'])}</a>)</i>")
+
+            def react(change, answer=row["answer"], feedback=feedback, why=why):
+                if change["new"] is None:
+                    feedback.value = ""
+                elif change["new"] == answer:
+                    feedback.value = f'<span class="bd-right" style="color:#006b4f">✔ Right. {why}</span>'
+                else:
+                    feedback.value = (f'<span class="bd-wrong" style="color:#a34700">✘ Not quite: '
+                                      f"the answer is “{html.escape(answer)}”. {why}</span>")
+
+            buttons.observe(react, names="value")
+            self.questions.append((buttons, feedback, row["answer"]))
+            children += [ipywidgets.HTML(f"<b>{int(row['question_no'])}.</b> "
+                                         f"{html.escape(row['question'])}"), buttons, feedback]
+        super().__init__(children)
+
+
+def quiz(lesson: str) -> Quiz:
+    """The self-check quiz of lesson ``lesson`` ('00' to '07')."""
+    return Quiz(lesson)

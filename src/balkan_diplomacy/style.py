@@ -1,0 +1,165 @@
+"""One look for every chart: colours, sizes, projector mode, source lines, PNG output.
+
+Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies). Serbia,
+Kosovo, Russia, NATO and the EU keep the same colour in every lesson.
+
+Projector mode: ``balkan_diplomacy.present()`` makes every chart built afterwards larger and
+bolder (bigger fonts and lines, black text, higher resolution) and tables larger;
+``balkan_diplomacy.default()`` switches back.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from contextlib import contextmanager
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+OKABE_ITO = {
+    "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
+    "grey": "#999999",
+}
+
+#: The same actor is the same colour in every lesson.
+ACTOR_COLORS = {
+    "Serbia": OKABE_ITO["blue"], "Kosovo": OKABE_ITO["orange"], "Russia": OKABE_ITO["vermillion"],
+    "NATO": OKABE_ITO["sky"], "EU": OKABE_ITO["green"], "USA": OKABE_ITO["purple"],
+    "China": OKABE_ITO["yellow"], "other": OKABE_ITO["grey"],
+}
+
+CATEGORY_COLORS = {
+    "kosovo_status": ACTOR_COLORS["Kosovo"], "nato": ACTOR_COLORS["NATO"],
+    "eu": ACTOR_COLORS["EU"], "russia_serbia": ACTOR_COLORS["Russia"],
+    "domestic_politics": ACTOR_COLORS["Serbia"], "regional": OKABE_ITO["purple"],
+}
+CATEGORY_LABELS = {
+    "kosovo_status": "Kosovo's status", "nato": "NATO", "eu": "EU",
+    "russia_serbia": "Russia–Serbia", "domestic_politics": "Serbian politics",
+    "regional": "Region",
+}
+
+VERDICT_COLORS = {
+    "holds": OKABE_ITO["green"], "partly_holds": OKABE_ITO["yellow"],
+    "does_not_hold": OKABE_ITO["vermillion"], "prediction_came_true": OKABE_ITO["blue"],
+    "prediction_failed": OKABE_ITO["purple"], "unresolved": OKABE_ITO["grey"],
+}
+VERDICT_LABELS = {
+    "holds": "holds", "partly_holds": "partly holds", "does_not_hold": "does not hold",
+    "prediction_came_true": "prediction came true", "prediction_failed": "prediction failed",
+    "unresolved": "unresolved",
+}
+
+_MODES = {
+    "default": {"font.size": 11, "axes.titlesize": 13, "axes.labelsize": 11,
+                "xtick.labelsize": 10, "ytick.labelsize": 10, "legend.fontsize": 10,
+                "lines.linewidth": 2.0, "lines.markersize": 6, "axes.linewidth": 0.8,
+                "text.color": "#222222", "axes.labelcolor": "#222222",
+                "xtick.color": "#222222", "ytick.color": "#222222"},
+    "projector": {"font.size": 15, "axes.titlesize": 18, "axes.labelsize": 15,
+                  "xtick.labelsize": 14, "ytick.labelsize": 14, "legend.fontsize": 14,
+                  "lines.linewidth": 3.2, "lines.markersize": 10, "axes.linewidth": 1.6,
+                  "text.color": "#000000", "axes.labelcolor": "#000000",
+                  "xtick.color": "#000000", "ytick.color": "#000000"},
+}
+_COMMON = {"axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
+           "grid.alpha": 0.3, "font.family": "DejaVu Sans", "svg.hashsalt": "balkan-diplomacy",
+           "svg.fonttype": "none", "figure.facecolor": "white", "axes.facecolor": "white"}
+
+#: Width (in screen pixels) at which chart images are shown; fixed so they stay sharp.
+IMAGE_WIDTH_PX = {"default": 760, "projector": 1000}
+_DPI = {"default": 100, "projector": 110}
+_TABLE_FONT = {"default": "100%", "projector": "150%"}
+
+_state = {"mode": "default"}
+
+
+def mode() -> str:
+    """'default' or 'projector'."""
+    return _state["mode"]
+
+
+def present() -> str:
+    """Projector mode on: charts and tables built from now on are large and high-contrast."""
+    _state["mode"] = "projector"
+    return "Projector mode on: re-run the cells below to redraw charts large."
+
+
+def default() -> str:
+    """Projector mode off."""
+    _state["mode"] = "default"
+    return "Projector mode off."
+
+
+def rc() -> dict:
+    """The matplotlib settings of the current mode."""
+    return {**_COMMON, **_MODES[mode()]}
+
+
+@contextmanager
+def context():
+    """Draw inside this block so that new artists take the current mode's sizes."""
+    with matplotlib.rc_context(rc()):
+        yield
+
+
+def new_figure(width: float = 9.0, height: float = 4.8) -> Figure:
+    """A figure outside pyplot (nothing is shown or kept by pyplot), sized in inches."""
+    with context():
+        fig = Figure(figsize=(width, height), dpi=_DPI[mode()], layout=None)
+    FigureCanvasAgg(fig)
+    fig._bd_mode = mode()  # the mode it was built in: png() keeps its resolution
+    return fig
+
+
+def image_width() -> str:
+    return f"{IMAGE_WIDTH_PX[mode()]}px"
+
+
+def add_source(fig: Figure, text: str) -> None:
+    """A grey source line under the chart (bottom left)."""
+    with matplotlib.rc_context(rc()):
+        size = matplotlib.rcParams["font.size"] * 0.72
+    fig.text(0.01, 0.012, f"Source: {text}", fontsize=size, color="#555555",
+             ha="left", va="bottom", wrap=True)
+
+
+def png(fig: Figure) -> bytes:
+    """The figure as PNG bytes (no timestamp in the file, so the same figure gives the same bytes)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def svg(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    return buf.getvalue()
+
+
+def empty_message(ax, text: str = "Nothing to show for this selection"):
+    """A centred message artist, hidden until a selection leaves nothing to draw."""
+    with context():
+        artist = ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center",
+                         fontsize=matplotlib.rcParams["font.size"] * 1.2, color="#555555",
+                         visible=False, zorder=10)
+    return artist
+
+
+def table_styles() -> list[dict]:
+    """CSS for pandas Styler tables in the current mode."""
+    return [{"selector": "", "props": [("font-size", _TABLE_FONT[mode()])]},
+            {"selector": "th", "props": [("text-align", "left")]},
+            {"selector": "td", "props": [("text-align", "left"), ("vertical-align", "top")]}]
+
+
+def table(frame, caption: str | None = None):
+    """Show a DataFrame as a styled table (escaped, readable in projector mode)."""
+    styler = frame.style.set_table_styles(table_styles()).format(escape="html", na_rep="–")
+    styler = styler.hide(axis="index")
+    if caption:
+        styler = styler.set_caption(html.escape(caption))
+    return styler

@@ -1,0 +1,96 @@
+"""The widget layer: an :class:`Explorer` wraps one chart and the controls that drive it.
+
+Every explorer follows one pattern (see STYLE.md): the data work is done once when it is built; the
+chart is drawn once by a ``draw_*`` function that returns its artists; each change of a control
+only calls a ``render`` function that updates those artists in place and returns a sentence that
+says, in words, what is selected; the figure is then saved to PNG into an ``ipywidgets.Image``
+of fixed width (sharp, no flicker). Tests drive ``explorer.controls`` and read
+``explorer.artists``, ``explorer.caption.value`` and ``explorer.last_error``.
+"""
+
+from __future__ import annotations
+
+import html
+import traceback
+from typing import Callable
+
+import ipywidgets
+
+from . import style
+
+
+class Explorer(ipywidgets.VBox):
+    """A chart plus its controls. Display it as the last expression of a cell."""
+
+    def __init__(self, controls: dict, figure, artists, render: Callable[[dict], str],
+                 alt_text: str, title: str = "", above: list | None = None):
+        self.controls = controls
+        self.figure = figure
+        self.artists = artists
+        self.render = render
+        self.alt_text = alt_text
+        self.last_error: str | None = None
+        self.renders = 0
+        self.image = ipywidgets.Image(format="png", layout={"width": style.image_width()},
+                                      tooltip=alt_text)
+        self.caption = ipywidgets.HTML(layout={"width": style.image_width()})
+        self.alt = ipywidgets.HTML(
+            f'<span class="bd-alt" style="font-size:85%;color:#555">Chart description: '
+            f"{html.escape(alt_text)}</span>", layout={"width": style.image_width()})
+        head = [ipywidgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
+        rows = list(above or []) or [_control_rows(controls)]
+        super().__init__(head + rows + [self.image, self.caption, self.alt])
+        for widget in controls.values():
+            widget.observe(self.update, names="value")
+        self.update()
+
+    def values(self) -> dict:
+        return {name: widget.value for name, widget in self.controls.items()}
+
+    def update(self, change=None) -> None:
+        """Redraw for the controls' current values (called on every change)."""
+        try:
+            sentence = self.render(self.values())
+            self.last_error = None
+            self.caption.value = f'<span class="bd-caption">{html.escape(sentence)}</span>'
+        except Exception as exc:  # noqa: BLE001 - a control must never raise in class
+            self.last_error = "".join(traceback.format_exception(exc))
+            self.caption.value = ('<span class="bd-error" style="color:#a00">This selection '
+                                  f"could not be drawn ({html.escape(type(exc).__name__)}: "
+                                  f"{html.escape(str(exc))}).</span>")
+        self.image.value = style.png(self.figure)
+        self.renders += 1
+
+
+def _control_rows(controls: dict):
+    return ipywidgets.VBox(list(controls.values()))
+
+
+def year_slider(years, value=None, description="Year") -> ipywidgets.IntSlider:
+    """A slider bounded by the years the data covers."""
+    years = sorted(int(y) for y in years)
+    return ipywidgets.IntSlider(value=years[-1] if value is None else value, min=years[0],
+                                max=years[-1], step=1, description=description,
+                                continuous_update=True, style={"description_width": "initial"},
+                                layout={"width": "480px"})
+
+
+def year_range_slider(first: int, last: int, description="Years") -> ipywidgets.IntRangeSlider:
+    return ipywidgets.IntRangeSlider(value=(first, last), min=first, max=last, step=1,
+                                     description=description, continuous_update=True,
+                                     style={"description_width": "initial"},
+                                     layout={"width": "480px"})
+
+
+def toggles(options: dict, description: str) -> ipywidgets.SelectMultiple:
+    """Choose any number of options (labels -> values); all are selected at first."""
+    return ipywidgets.SelectMultiple(options=list(options.items()), value=list(options.values()),
+                                     rows=min(len(options), 7), description=description,
+                                     style={"description_width": "initial"})
+
+
+def dropdown(options, value=None, description="") -> ipywidgets.Dropdown:
+    options = list(options)
+    first = options[0][1] if isinstance(options[0], tuple) else options[0]
+    return ipywidgets.Dropdown(options=options, value=first if value is None else value,
+                               description=description, style={"description_width": "initial"})

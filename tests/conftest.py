@@ -1,0 +1,35 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from balkan_diplomacy import article, data
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Each test run keeps its own validation cache, never the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A private copy of data/ that a test may break."""
+    dst = tmp_path / "data"
+    shutil.copytree(data.data_dir(), dst, ignore=shutil.ignore_patterns("sources_parts", "README.md"))
+    return dst
+
+
+@pytest.fixture(scope="session")
+def article_paragraphs():
+    path = article.text_path()
+    if not path.exists():
+        pytest.skip(f"article text not found at {path} (set ARTICLE_TEXT to check quotes)")
+    return article.paragraphs(path)
+
+
+@pytest.fixture(scope="session")
+def tables():
+    return data.load_all()

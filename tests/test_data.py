@@ -1,0 +1,144 @@
+"""The tables in data/: they validate, every row is sourced, and they cover what the lessons need."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from balkan_diplomacy import article, data
+
+TABLES = data.table_names()
+
+
+def test_every_table_validates_without_cache():
+    data.validate(use_cache=False)
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_every_row_names_a_source(tables, name):
+    frame = tables[name]
+    cols = [c for c in frame.columns if c.endswith("source_id")]
+    assert cols, f"{name} has no source column"
+    assert len(frame) > 0, f"{name} is empty"
+    for col in cols:
+        if data.schema(name)["fields"][[f["name"] for f in data.schema(name)["fields"]].index(col)] \
+                .get("constraints", {}).get("required"):
+            assert frame[col].notna().all(), f"{name}: rows without {col}"
+
+
+def test_every_source_is_complete_and_used(tables):
+    sources = tables["sources"]
+    assert sources[["publisher", "title", "url", "kind", "accessed_date"]].notna().all().all()
+    used, cited_in_notes = set(), set()
+    for name, frame in tables.items():
+        for col in frame.columns:
+            if name != "sources" and col.endswith("source_id"):
+                used |= set(frame[col].dropna())
+            elif frame[col].dtype == "str":
+                # a note may cite a further source by its id in square brackets: [source-id]
+                for text in frame[col].dropna():
+                    cited_in_notes |= set(re.findall(r"\[([a-z0-9][a-z0-9-]*[a-z0-9])\]", text))
+    dangling = cited_in_notes - set(sources.source_id)
+    assert not dangling, f"notes cite unknown source ids: {sorted(dangling)}"
+    used |= cited_in_notes
+    unused = set(sources.source_id) - used
+    assert not unused, f"sources nobody cites: {sorted(unused)}"
+
+
+def test_typed_columns(tables):
+    events = tables["events"]
+    assert pd.api.types.is_datetime64_any_dtype(events["date"])
+    assert isinstance(events["category"].dtype, pd.CategoricalDtype)
+    assert events["in_article"].dtype == "boolean"
+    assert pd.api.types.is_float_dtype(tables["polls"]["value_pct"])
+    assert tables["polls"]["value_pct"].between(0, 100).all()
+
+
+def test_partial_dates_keep_their_text_and_precision(tables):
+    events = tables["events"]
+    for _, row in events.iterrows():
+        n_parts = len(row["date_text"].split("-"))
+        assert {"year": 1, "month": 2, "day": 3}[row["date_precision"]] == n_parts
+        assert row["date"] == pd.Timestamp(row["date_text"] + {1: "-01-01", 2: "-01", 3: ""}[n_parts])
+
+
+def test_events_span_1999_to_this_year_and_hold_the_anchors(tables):
+    events = tables["events"]
+    assert len(events) >= 40
+    assert events.date.min().year == 1999
+    assert events.date.max().year >= 2025
+    assert list(events.event_id) == sorted(events.event_id)
+    assert events.date.is_monotonic_increasing, "event ids must follow date order"
+    anchors = {"1999-06-10", "2008-02-17", "2017-06-05"}
+    assert anchors <= set(events.date_text), anchors - set(events.date_text)
+    assert events.in_article.sum() >= 8
+
+
+def test_event_claim_ids_exist(tables):
+    claims = set(tables["article_claims"].claim_id)
+    for _, row in tables["events"].dropna(subset=["claim_ids"]).iterrows():
+        for cid in row["claim_ids"].split("; "):
+            assert cid in claims, f"events.csv {row['event_id']}: unknown claim {cid}"
+
+
+def test_claims_cover_the_article(tables):
+    claims = tables["article_claims"]
+    assert len(claims) >= 25
+    assert (claims.source_id == "samorukov-2019").all()
+    assert list(claims.claim_id) == [f"C{i:02d}" for i in range(1, len(claims) + 1)]
+    assert claims.paragraph.is_monotonic_increasing, "claims follow reading order"
+    # each body paragraph that states a checkable fact has at least one claim
+    assert claims.paragraph.nunique() >= 10
+
+
+def test_quotes_are_verbatim_short_and_in_their_paragraph(tables, article_paragraphs):
+    for _, row in tables["article_claims"].iterrows():
+        words = article.word_count(row["quote"])
+        assert words <= article.MAX_QUOTE_WORDS, f"{row['claim_id']}: {words} words"
+        para = article_paragraphs[int(row["paragraph"]) - 1]
+        assert row["quote"] in para, f"{row['claim_id']}: quote not in paragraph {row['paragraph']}"
+
+
+def test_memberships_cover_the_eight_states(tables):
+    m = tables["memberships"]
+    assert set(m.country_code) == {"AL", "BA", "HR", "XK", "ME", "MK", "RS", "SI"}
+    nato = m[m.organisation == "NATO"]
+    accessions = nato[nato.milestone == "accession"].set_index("country_code").date_text
+    assert accessions["ME"] == "2017-06-05"
+    assert "RS" not in accessions.index
+    # within a country, a later step never predates an earlier one
+    order = {"NATO": ["map", "invitation", "accession"],
+             "EU": ["saa_signed", "saa_in_force", "application", "candidate", "talks_opened",
+                    "accession"]}
+    for (code, org), g in m.groupby(["country_code", "organisation"], observed=True):
+        steps = g.set_index("milestone").date.reindex(order[org]).dropna()
+        if org == "EU":
+            # the SAA and the application need not come in that order (Croatia applied first)
+            steps = steps.drop(["saa_signed", "saa_in_force"], errors="ignore")
+        assert steps.is_monotonic_increasing, f"{code} {org}: steps out of order {steps.to_dict()}"
+
+
+def test_recognitions_show_more_than_one_side(tables):
+    r = tables["recognitions"]
+    assert len(r) >= 10
+    assert r.side.nunique() >= 2
+
+
+def test_polls_hold_several_measures_and_pollsters(tables):
+    p = tables["polls"]
+    assert len(p) >= 15
+    assert p.measure.nunique() >= 3
+    assert p.pollster.nunique() >= 4
+    assert (p.measure == "support_eu_membership").sum() >= 4
+
+
+def test_glossary_defines_the_key_terms(tables):
+    terms = " ".join(tables["glossary"].term).lower()
+    for needle in ["1244", "veto", "membership action plan", "stabilisation and association",
+                   "candidate"]:
+        assert needle in terms, needle
+
+
+def test_kosovo_code_is_explained():
+    desc = [r for r in data._descriptor(data.data_dir())["resources"] if r["name"] == "memberships"]
+    assert re.search(r"XK.*user-assigned", desc[0]["description"])
