@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test install figures clean-venv
+.PHONY: lab test install dashboard figures student bench clean-venv
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
@@ -23,6 +23,10 @@ lab: $(STAMP)
 ## Run the whole test suite (data, loader, charts, widgets, every notebook).
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## The dashboard: the main charts with no code, served by Voila (localhost only, with a token).
+dashboard: $(STAMP)
+	$(BIN)/python scripts/serve_dashboard.py
 
 clean-venv:
 	rm -rf $(VENV)
