@@ -24,6 +24,14 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+## Regenerate every chart into figures/ (PNG and SVG, with figures/index.csv).
+figures: $(STAMP)
+	$(BIN)/python -m balkan_diplomacy.figures
+
+## Student copies of every lesson in student/, solutions removed; edited copies are kept.
+student: $(STAMP)
+	$(BIN)/python -m balkan_diplomacy.student
+
 ## The dashboard: the main charts with no code, served by Voila (localhost only, with a token).
 dashboard: $(STAMP)
 	$(BIN)/python scripts/serve_dashboard.py

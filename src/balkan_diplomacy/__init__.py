@@ -2,6 +2,23 @@
 
 Notebooks import what they need, e.g. ``from balkan_diplomacy import data``. Nothing heavy runs
 at import time.
+
+For a projector: ``balkan_diplomacy.present()`` makes every chart and table built afterwards large
+and high-contrast; ``balkan_diplomacy.default()`` switches back.
 """
 
 __version__ = "0.1.0"
+
+
+def present() -> str:
+    """Projector mode on (larger fonts and lines, black text, larger tables)."""
+    from . import style
+
+    return style.present()
+
+
+def default() -> str:
+    """Projector mode off."""
+    from . import style
+
+    return style.default()
