@@ -32,6 +32,10 @@ figures: $(STAMP)
 student: $(STAMP)
 	$(BIN)/python -m balkan_diplomacy.student
 
+## Benchmark what a live class feels (prints a table; exits 1 when a target is missed).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
 ## The dashboard: the main charts with no code, served by Voila (localhost only, with a token).
 dashboard: $(STAMP)
 	$(BIN)/python scripts/serve_dashboard.py

@@ -130,7 +130,9 @@ def add_source(fig: Figure, text: str) -> None:
 def png(fig: Figure) -> bytes:
     """The figure as PNG bytes (no timestamp in the file, so the same figure gives the same bytes)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=fig.dpi, metadata={"Software": None})
+    # compress_level 1: a third of the default's encoding time, files about 20% larger
+    fig.savefig(buf, format="png", dpi=fig.dpi, metadata={"Software": None},
+                pil_kwargs={"compress_level": 1})
     return buf.getvalue()
 
 

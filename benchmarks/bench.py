@@ -1,0 +1,249 @@
+"""What a live class feels, measured: run-all time, widget response, import and load, memory.
+
+Run ``make bench``. Prints one table (figure, target, pass/fail) and exits 1 when a target is
+missed. Each timing is set against a baseline measured in the same run, since absolute times on
+shared machines drift:
+
+1. run-all: each notebook on a fresh kernel against a floor notebook that only starts a kernel
+   and imports pandas, matplotlib, ipywidgets and the helper package;
+2. widget response: every explorer's controls driven through 50 changes in-process, timed from
+   the new value to the finished PNG, against a naive rebuild of the whole chart per change;
+3. in the browser (where Chromium is installed): key press on a slider to the new image in Lab;
+4. import and load: the package and every table, beyond pandas and matplotlib themselves;
+5. memory: the peak resident memory of each notebook's kernel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import ipywidgets
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from notebook_runner import execute  # noqa: E402
+
+FLOOR_SOURCE = ("import pandas, matplotlib, ipywidgets\n"
+                "import balkan_diplomacy\n"
+                "from balkan_diplomacy import data, style, widgets, quiz")
+RSS_SOURCE = ("import resource as _r\n"
+              "print('MAXRSS_KB', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)")
+LESSON_MODULES = ["maps", "timeline", "recognition", "nato", "eu_path", "polls", "interests",
+                  "scoreboard"]
+rows: list[tuple[str, str, str, bool | None]] = []
+
+
+def record(what: str, figure: str, target: str, ok: bool | None) -> None:
+    rows.append((what, figure, target, ok))
+
+
+# ---------------------------------------------------------------- 1 and 5: run all, memory
+
+def _run(path: Path) -> tuple[float, int]:
+    """Seconds to execute a copy of the notebook on a fresh kernel, and its kernel's peak RSS (KB)."""
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(RSS_SOURCE))
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / path.name
+        nbformat.write(nb, copy)
+        start = time.perf_counter()
+        done = execute(copy, timeout=300, cwd=path.parent)
+        seconds = time.perf_counter() - start
+    text = "".join(o.get("text", "") for o in done.cells[-1].outputs)
+    rss = int(text.split("MAXRSS_KB")[1].split()[0])
+    return seconds, rss
+
+
+def bench_run_all(repeats: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        floor_nb = Path(tmp) / "floor.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_SOURCE)]),
+                       floor_nb)
+        floors = [_run(floor_nb)[0] for _ in range(repeats)]
+    floor = statistics.median(floors)
+    record("run-all floor (kernel + imports)", f"{floor:.2f} s", "baseline", None)
+    total, peak = 0.0, (0, "")
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        runs = [_run(path) for _ in range(repeats)]
+        seconds = min(r[0] for r in runs)
+        rss = max(r[1] for r in runs)
+        total += seconds
+        peak = max(peak, (rss, path.stem))
+        ratio = seconds / floor
+        record(f"run-all {path.stem}", f"{seconds:.2f} s = {ratio:.2f}x floor", "<= 1.5x",
+               ratio <= 1.5)
+    n = len(list((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
+    if n:
+        ratio = total / (floor * n)
+        record("run-all, whole set", f"{total:.1f} s = {ratio:.2f}x sum of floors", "<= 1.3x",
+               ratio <= 1.3)
+        record("peak kernel memory", f"{peak[0] / 1024:.0f} MiB ({peak[1]})", "report", None)
+
+
+# ---------------------------------------------------------------- 2: widget response
+
+def explorer_builders():
+    """Every ``*_explorer`` function of the lesson modules that needs no arguments."""
+    for name in LESSON_MODULES:
+        try:
+            module = importlib.import_module(f"balkan_diplomacy.{name}")
+        except ModuleNotFoundError:
+            continue
+        for fname, fn in inspect.getmembers(module, inspect.isfunction):
+            if fname.endswith("_explorer") and fn.__module__ == module.__name__:
+                params = inspect.signature(fn).parameters.values()
+                if all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                       for p in params):
+                    yield f"{name}.{fname}", fn
+
+
+def value_cycle(widget):
+    """Valid values for a control, cycling through its whole range."""
+    if isinstance(widget, ipywidgets.IntRangeSlider):
+        lo, hi = widget.min, widget.max
+        span = max(1, (hi - lo) // 3)
+        vals = [(a, min(hi, a + span)) for a in range(lo, hi + 1)]
+    elif isinstance(widget, (ipywidgets.IntSlider, ipywidgets.FloatSlider)):
+        step = widget.step or 1
+        n = int(round((widget.max - widget.min) / step)) + 1
+        vals = [widget.min + i * step for i in range(n)]
+        vals = vals + vals[::-1][1:-1]
+    elif isinstance(widget, ipywidgets.SelectMultiple):
+        opts = [o[1] if isinstance(o, tuple) else o for o in widget.options]
+        vals = [tuple(opts[: i + 1]) for i in range(len(opts))] + [tuple(opts[i:]) for i in range(len(opts))]
+    elif isinstance(widget, (ipywidgets.Dropdown, ipywidgets.RadioButtons, ipywidgets.ToggleButtons,
+                             ipywidgets.Select)):
+        vals = [o[1] if isinstance(o, tuple) else o for o in widget.options]
+    elif isinstance(widget, (ipywidgets.Checkbox, ipywidgets.ToggleButton)):
+        vals = [not widget.value, widget.value]
+    else:
+        return None
+    return itertools.cycle(vals) if len(vals) > 1 else None
+
+
+def _percentile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+
+
+def bench_widgets(changes: int) -> None:
+    for label, build in explorer_builders():
+        explorer = build()
+        cycles = {k: value_cycle(w) for k, w in explorer.controls.items()}
+        cycles = {k: c for k, c in cycles.items() if c is not None}
+        if not cycles:
+            continue
+        times = []
+        controls = itertools.cycle(cycles.items())
+        for _ in range(changes):
+            key, values = next(controls)
+            widget = explorer.controls[key]
+            new = next(values)
+            if new == widget.value:
+                new = next(values)
+            start = time.perf_counter()
+            widget.value = new  # observe -> render -> PNG, synchronously
+            times.append((time.perf_counter() - start) * 1000)
+        naive = []
+        for _ in range(max(10, changes // 5)):
+            start = time.perf_counter()
+            build()  # a chart built from scratch: what interact() or plt.subplots per change costs
+            naive.append((time.perf_counter() - start) * 1000)
+        med, p95 = statistics.median(times), _percentile(times, 95)
+        speedup = statistics.median(naive) / med
+        ok = med < 30 and p95 < 60 and speedup >= 3
+        record(f"widget {label}", f"median {med:.1f} ms, p95 {p95:.1f} ms, "
+               f"{speedup:.1f}x faster than rebuild ({statistics.median(naive):.0f} ms)",
+               "< 30 ms, < 60 ms, >= 3x", ok)
+
+
+# ---------------------------------------------------------------- 4: import and load
+
+IMPORT_PROBE = """
+import time, json
+t0 = time.perf_counter()
+import pandas, matplotlib, matplotlib.figure, ipywidgets
+t1 = time.perf_counter()
+import balkan_diplomacy
+from balkan_diplomacy import data, style, widgets, quiz
+tables = data.load_all()
+t2 = time.perf_counter()
+print(json.dumps({"base": t1 - t0, "ours": t2 - t1, "rows": sum(map(len, tables.values()))}))
+"""
+
+
+def bench_import(repeats: int) -> None:
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, XDG_CACHE_HOME=cache)
+        cold = json.loads(subprocess.run([sys.executable, "-c", IMPORT_PROBE], env=env,
+                                         capture_output=True, text=True, check=True).stdout)
+        warm = [json.loads(subprocess.run([sys.executable, "-c", IMPORT_PROBE], env=env,
+                                          capture_output=True, text=True, check=True).stdout)
+                for _ in range(repeats)]
+    ours = statistics.median(w["ours"] for w in warm)
+    record("import + load all tables, first run (validates)", f"{cold['ours']:.2f} s", "report",
+           None)
+    record("import + load all tables (validated before)",
+           f"{ours:.2f} s beyond pandas+matplotlib ({warm[0]['rows']} rows)", "< 0.5 s", ours < 0.5)
+
+
+# ---------------------------------------------------------------- 3: in the browser
+
+def bench_browser(presses: int) -> None:
+    try:
+        from browser_bench import key_to_image_ms
+    except ImportError as exc:
+        record("browser key press -> new image", f"not measured ({exc})", "< 100 ms", None)
+        return
+    if not Path("/usr/bin/chromium").exists():
+        record("browser key press -> new image", "not measured (no /usr/bin/chromium)",
+               "< 100 ms", None)
+        return
+    times = key_to_image_ms(presses)
+    med = statistics.median(times)
+    record("browser key press -> new image (JupyterLab)",
+           f"median {med:.0f} ms over {len(times)} presses", "< 100 ms", med < 100)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
+    parser.add_argument("--skip", nargs="*", default=[],
+                        choices=["run-all", "widgets", "import", "browser"])
+    args = parser.parse_args(argv)
+    repeats = 1 if args.quick else 3
+    if "import" not in args.skip:
+        bench_import(repeats)
+    if "widgets" not in args.skip:
+        bench_widgets(20 if args.quick else 50)
+    if "browser" not in args.skip:
+        bench_browser(5 if args.quick else 20)
+    if "run-all" not in args.skip:
+        bench_run_all(1 if args.quick else 2)
+    width = max(len(r[0]) for r in rows)
+    fwidth = max(len(r[1]) for r in rows)
+    print(f"{'measure':<{width}}  {'figure':<{fwidth}}  {'target':<26}  result")
+    for what, figure, target, ok in rows:
+        verdict = "pass" if ok else ("info" if ok is None else "FAIL")
+        print(f"{what:<{width}}  {figure:<{fwidth}}  {target:<26}  {verdict}")
+    failed = [r for r in rows if r[3] is False]
+    passed = [r for r in rows if r[3] is True]
+    print(f"targets: {len(passed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

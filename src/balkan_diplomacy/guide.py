@@ -1,0 +1,57 @@
+"""The instructor's answer key, read live from the lessons and the quiz table.
+
+``guide.answer_key("03")`` shows every exercise of lesson 03 with its worked solution (the cells
+tagged ``solution``) and every quiz question with its answer and explanation. Reading them from
+the notebooks and data/quizzes.csv keeps the key in step with the lessons.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import nbformat
+from IPython.display import HTML
+
+from . import data
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def lesson_path(lesson: str) -> Path:
+    found = sorted(NOTEBOOKS.glob(f"{lesson}_*.ipynb"))
+    if not found:
+        raise KeyError(f"no lesson notebook numbered {lesson!r} in {NOTEBOOKS}")
+    return found[0]
+
+
+def exercises(lesson: str) -> list[tuple[str, str]]:
+    """(exercise heading and text, solution code) pairs of one lesson, in order."""
+    nb = nbformat.read(lesson_path(lesson), as_version=4)
+    pairs, prompt = [], None
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("## Exercise"):
+            prompt = cell.source.strip()
+        elif "solution" in cell.metadata.get("tags", []):
+            pairs.append((prompt or "(exercise)", cell.source.strip()))
+            prompt = None
+    return pairs
+
+
+def quiz_answers(lesson: str):
+    q = data.load("quizzes")
+    return q[q.quiz == lesson].sort_values("question_no")[
+        ["question_no", "question", "answer", "explanation"]]
+
+
+def answer_key(lesson: str) -> HTML:
+    """The exercises with solutions and the quiz with answers, as HTML (all text escaped)."""
+    parts = [f"<h4>Answer key: {html.escape(lesson_path(lesson).stem)}</h4>"]
+    for prompt, solution in exercises(lesson):
+        parts.append(f"<p><b>{html.escape(prompt.splitlines()[0].lstrip('# '))}</b><br>"
+                     f"{html.escape(' '.join(prompt.splitlines()[1:]))}</p>"
+                     f"<pre>{html.escape(solution)}</pre>")
+    rows = "".join(f"<li><b>{html.escape(r.question)}</b><br>Answer: {html.escape(r.answer)}. "
+                   f"{html.escape(r.explanation)}</li>" for r in quiz_answers(lesson).itertuples())
+    parts.append(f"<p><b>Quiz</b></p><ol>{rows}</ol>")
+    return HTML("\n".join(parts))
