@@ -16,8 +16,6 @@ shared machines drift:
 from __future__ import annotations
 
 import argparse
-import importlib
-import inspect
 import itertools
 import json
 import os
@@ -36,13 +34,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from notebook_runner import execute  # noqa: E402
 
+from balkan_diplomacy import widgets  # noqa: E402
+
 FLOOR_SOURCE = ("import pandas, matplotlib, ipywidgets\n"
                 "import balkan_diplomacy\n"
                 "from balkan_diplomacy import data, style, widgets, quiz")
 RSS_SOURCE = ("import resource as _r\n"
               "print('MAXRSS_KB', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)")
-LESSON_MODULES = ["maps", "timeline", "recognition", "nato", "eu_path", "polls", "interests",
-                  "scoreboard"]
 rows: list[tuple[str, str, str, bool | None]] = []
 
 
@@ -95,43 +93,14 @@ def bench_run_all(repeats: int) -> None:
 
 # ---------------------------------------------------------------- 2: widget response
 
-def explorer_builders():
-    """Every ``*_explorer`` function of the lesson modules that needs no arguments."""
-    for name in LESSON_MODULES:
-        try:
-            module = importlib.import_module(f"balkan_diplomacy.{name}")
-        except ModuleNotFoundError:
-            continue
-        for fname, fn in inspect.getmembers(module, inspect.isfunction):
-            if fname.endswith("_explorer") and fn.__module__ == module.__name__:
-                params = inspect.signature(fn).parameters.values()
-                if all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-                       for p in params):
-                    yield f"{name}.{fname}", fn
-
-
 def value_cycle(widget):
-    """Valid values for a control, cycling through its whole range."""
-    if isinstance(widget, ipywidgets.IntRangeSlider):
-        lo, hi = widget.min, widget.max
-        span = max(1, (hi - lo) // 3)
-        vals = [(a, min(hi, a + span)) for a in range(lo, hi + 1)]
-    elif isinstance(widget, (ipywidgets.IntSlider, ipywidgets.FloatSlider)):
-        step = widget.step or 1
-        n = int(round((widget.max - widget.min) / step)) + 1
-        vals = [widget.min + i * step for i in range(n)]
-        vals = vals + vals[::-1][1:-1]
-    elif isinstance(widget, ipywidgets.SelectMultiple):
-        opts = [o[1] if isinstance(o, tuple) else o for o in widget.options]
-        vals = [tuple(opts[: i + 1]) for i in range(len(opts))] + [tuple(opts[i:]) for i in range(len(opts))]
-    elif isinstance(widget, (ipywidgets.Dropdown, ipywidgets.RadioButtons, ipywidgets.ToggleButtons,
-                             ipywidgets.Select)):
-        vals = [o[1] if isinstance(o, tuple) else o for o in widget.options]
-    elif isinstance(widget, (ipywidgets.Checkbox, ipywidgets.ToggleButton)):
-        vals = [not widget.value, widget.value]
-    else:
+    """The control's allowed values (a sample of at most 60 for large ranges), cycled."""
+    vals = widgets.allowed_values(widget)
+    if not vals or len(vals) < 2:
         return None
-    return itertools.cycle(vals) if len(vals) > 1 else None
+    if len(vals) > 60:
+        vals = vals[:: len(vals) // 60 + 1]
+    return itertools.cycle(vals)
 
 
 def _percentile(values, q):
@@ -140,7 +109,7 @@ def _percentile(values, q):
 
 
 def bench_widgets(changes: int) -> None:
-    for label, build in explorer_builders():
+    for label, build in widgets.explorer_builders():
         explorer = build()
         cycles = {k: value_cycle(w) for k, w in explorer.controls.items()}
         cycles = {k: c for k, c in cycles.items() if c is not None}

@@ -41,6 +41,11 @@ def test_every_source_is_complete_and_used(tables):
     dangling = cited_in_notes - set(sources.source_id)
     assert not dangling, f"notes cite unknown source ids: {sorted(dangling)}"
     used |= cited_in_notes
+    # a lesson may cite a source in its prose or its Sources list, by id or by URL
+    prose = " ".join(p.read_text(encoding="utf-8") for p in
+                     [*(data.data_dir().parent / "notebooks").glob("*.ipynb"),
+                      *data.data_dir().glob("*.json")])
+    used |= {r.source_id for r in sources.itertuples() if r.source_id in prose or r.url in prose}
     unused = set(sources.source_id) - used
     assert not unused, f"sources nobody cites: {sorted(unused)}"
 

@@ -64,3 +64,14 @@ def test_regenerating_twice_is_stable(tmp_path):
     report = student.write_copies(out=tmp_path)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == first
     assert all(line.startswith("unchanged") for line in report)
+
+
+def test_readme_lesson_table_matches_the_lessons():
+    import re
+
+    from balkan_diplomacy import guide
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| `(\d\d_\w+)` \|.*\| (\d+) \|$", readme, re.M))
+    plan = guide.lesson_plan()
+    assert table == {n[:-6]: str(t) for n, t in zip(plan.notebook, plan["total (min)"])}

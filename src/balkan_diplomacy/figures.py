@@ -77,8 +77,8 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     out = Path(argv[0]) if argv else Path(__file__).resolve().parents[2] / "figures"
     rows = build(out)
-    stale = sorted({p.name for p in out.glob("*.png")} | {p.name for p in out.glob("*.svg")}
-                   - {r["png"] for r in rows} - {r["svg"] for r in rows})
+    written = {r["png"] for r in rows} | {r["svg"] for r in rows}
+    stale = sorted({p.name for p in [*out.glob("*.png"), *out.glob("*.svg")]} - written)
     for name in stale:
         (out / name).unlink()  # a figure whose chart no longer exists
     print(f"wrote {len(rows)} figures (PNG at {PNG_DPI} dpi and SVG) and index.csv to {out}"

@@ -55,3 +55,27 @@ def answer_key(lesson: str) -> HTML:
                    f"{html.escape(r.explanation)}</li>" for r in quiz_answers(lesson).itertuples())
     parts.append(f"<p><b>Quiz</b></p><ol>{rows}</ol>")
     return HTML("\n".join(parts))
+
+
+def lesson_plan():
+    """One row per lesson: number, title, notebook and minutes, read from each lesson's header
+    (its '# NN · Title' line and its '*Teaching N min · exercises N min ...*' line)."""
+    import re
+
+    import pandas as pd
+
+    rows = []
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        title = re.search(r"^# \d{2} · (.+)$", text, re.M)
+        timing = re.search(r"^\*(Teaching[^*]*)\*", text, re.M)
+        minutes = ({k.lower(): int(v) for k, v in re.findall(r"(\w+) (\d+) min", timing.group(1))}
+                   if timing else {})
+        rows.append({"lesson": path.stem[:2], "title": title.group(1) if title else path.stem,
+                     "notebook": path.name, **{f"{k} (min)": v for k, v in minutes.items()}})
+    plan = pd.DataFrame(rows).fillna(0)
+    numeric = [c for c in plan.columns if c.endswith("(min)")]
+    plan[numeric] = plan[numeric].astype(int)
+    plan["total (min)"] = plan[numeric].sum(axis=1)
+    return plan

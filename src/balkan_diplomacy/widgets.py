@@ -22,6 +22,9 @@ from . import style
 class Explorer(ipywidgets.VBox):
     """A chart plus its controls. Display it as the last expression of a cell."""
 
+    #: Tests that sweep thousands of states switch the PNG step off to check the logic alone.
+    draw_images = True
+
     def __init__(self, controls: dict, figure, artists, render: Callable[[dict], str],
                  alt_text: str, title: str = "", above: list | None = None):
         self.controls = controls
@@ -58,7 +61,8 @@ class Explorer(ipywidgets.VBox):
             self.caption.value = ('<span class="bd-error" style="color:#a00">This selection '
                                   f"could not be drawn ({html.escape(type(exc).__name__)}: "
                                   f"{html.escape(str(exc))}).</span>")
-        self.image.value = style.png(self.figure)
+        if self.draw_images:
+            self.image.value = style.png(self.figure)
         self.renders += 1
 
 
@@ -94,3 +98,51 @@ def dropdown(options, value=None, description="") -> ipywidgets.Dropdown:
     first = options[0][1] if isinstance(options[0], tuple) else options[0]
     return ipywidgets.Dropdown(options=options, value=first if value is None else value,
                                description=description, style={"description_width": "initial"})
+
+
+#: The lesson modules that hold explorers, in lesson order.
+LESSON_MODULES = ["maps", "timeline", "recognition", "nato", "eu_path", "polls", "interests",
+                  "scoreboard"]
+
+
+def explorer_builders():
+    """(name, builder) for every ``*_explorer`` function of the lesson modules that needs no
+    arguments: what the tests and the benchmark drive."""
+    import importlib
+    import inspect
+
+    for name in LESSON_MODULES:
+        try:
+            module = importlib.import_module(f"balkan_diplomacy.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"balkan_diplomacy.{name}":
+                continue
+            raise
+        for fname, fn in inspect.getmembers(module, inspect.isfunction):
+            if fname.endswith("_explorer") and fn.__module__ == module.__name__:
+                params = inspect.signature(fn).parameters.values()
+                if all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                       for p in params):
+                    yield f"{name}.{fname}", fn
+
+
+def allowed_values(widget) -> list | None:
+    """Every value a control allows (ranges: every window; multi-selects: prefixes, suffixes and
+    the empty selection), or None for a control that holds no choice."""
+    if isinstance(widget, ipywidgets.IntRangeSlider):
+        lo, hi = widget.min, widget.max
+        return [(a, b) for a in range(lo, hi + 1) for b in range(a, hi + 1)]
+    if isinstance(widget, (ipywidgets.IntSlider, ipywidgets.FloatSlider)):
+        step = widget.step or 1
+        n = int(round((widget.max - widget.min) / step)) + 1
+        return [widget.min + i * step for i in range(n)]
+    if isinstance(widget, ipywidgets.SelectMultiple):
+        opts = [o[1] if isinstance(o, tuple) else o for o in widget.options]
+        return ([()] + [tuple(opts[: i + 1]) for i in range(len(opts))]
+                + [tuple(opts[i:]) for i in range(1, len(opts))] + [(o,) for o in opts])
+    if isinstance(widget, (ipywidgets.Dropdown, ipywidgets.RadioButtons,
+                           ipywidgets.ToggleButtons, ipywidgets.Select)):
+        return [o[1] if isinstance(o, tuple) else o for o in widget.options]
+    if isinstance(widget, (ipywidgets.Checkbox, ipywidgets.ToggleButton)):
+        return [False, True]
+    return None

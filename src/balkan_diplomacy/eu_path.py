@@ -1,0 +1,340 @@
+"""Lesson 04: each Western Balkan state's road to the EU, as swimlanes over time.
+
+Data flow: ``data.load("memberships")`` -> :func:`eu_steps` (EU rows, decimal years) ->
+:func:`status_segments` (time spans at each stage) -> :func:`draw_swimlanes` (one lane per
+country) -> :func:`swimlane_explorer` (country and date selectors). :func:`step_durations` and
+:func:`draw_durations` compare how long each step took with Croatia and Slovenia.
+
+Dates are shown only as precisely as the table knows them (:func:`data.format_date`). A month- or
+year-precision date is placed at the start of its period, so durations computed from it can be
+off by up to a month (or a year): the tables keep the precision column for that reason.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.collections import PolyCollection
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from . import data, style, widgets
+
+#: EU steps in the order of the accession process (the table's milestone codes).
+EU_STEPS = ["saa_signed", "saa_in_force", "application", "candidate", "talks_opened", "accession"]
+STEP_LABELS = {
+    "saa_signed": "SAA signed", "saa_in_force": "SAA in force", "application": "applied",
+    "candidate": "candidate status", "talks_opened": "accession talks opened",
+    "accession": "EU member",
+}
+#: Short words written at the end of each lane.
+STAGE_WORDS = {"saa_signed": "SAA signed", "saa_in_force": "SAA in force",
+               "application": "applicant", "candidate": "candidate", "talks_opened": "in talks",
+               "accession": "member"}
+#: Colour of a lane while a country is at a stage (the furthest step reached so far).
+STAGE_COLORS = {
+    "saa_signed": "#D9D9D9", "saa_in_force": style.OKABE_ITO["grey"],
+    "application": style.OKABE_ITO["sky"], "candidate": style.OKABE_ITO["blue"],
+    "talks_opened": style.OKABE_ITO["orange"], "accession": style.ACTOR_COLORS["EU"],
+}
+#: Lanes from top to bottom: the two former Yugoslav members first, then by date of application.
+COUNTRIES = ["Slovenia", "Croatia", "North Macedonia", "Montenegro", "Albania", "Serbia",
+             "Bosnia and Herzegovina", "Kosovo"]
+COMPARATORS = ["Croatia", "Slovenia"]
+ARTICLE_DATE = pd.Timestamp("2019-01-22")
+X_LIMITS = (1995.0, 2027.5)  # fixed: the chart must not jump when a control changes
+SOURCE_LINE = ("memberships.csv (EU institutions, governments, news; see the lesson's Sources); "
+               "2025 from the Commission's strategy of Feb 2018 (events.csv E021)")
+
+
+def decimal_year(when: pd.Series | pd.Timestamp):
+    """Datetime(s) -> year as a float (2013-07-01 -> 2013.50); for positions on a year axis."""
+    if isinstance(when, pd.Timestamp):
+        return when.year + (when.day_of_year - 1) / 365.25
+    return when.dt.year + (when.dt.day_of_year - 1) / 365.25
+
+
+def eu_steps(members: pd.DataFrame) -> pd.DataFrame:
+    """The EU rows of ``memberships``, one per (country, milestone), in date order.
+
+    Returns columns country, milestone (str), date (datetime64), date_text, date_precision,
+    year (float), step_no (0-5, position in :data:`EU_STEPS`), label, note.
+    """
+    eu = members[members["organisation"] == "EU"].copy()
+    eu["milestone"] = eu["milestone"].astype(str)
+    eu["country"] = eu["country"].astype(str)
+    eu["year"] = decimal_year(eu["date"])
+    eu["step_no"] = eu["milestone"].map(EU_STEPS.index)
+    eu["label"] = eu["milestone"].map(STEP_LABELS)
+    cols = ["country", "milestone", "date", "date_text", "date_precision", "year", "step_no",
+            "label", "note", "source_id"]
+    return eu[cols].sort_values(["country", "date", "step_no"]).reset_index(drop=True)
+
+
+def data_as_of(members: pd.DataFrame, sources: pd.DataFrame) -> pd.Timestamp:
+    """The latest date on which the sources behind the EU rows were read ('now' of the chart)."""
+    used = sources[sources["source_id"].isin(members["source_id"])]
+    return pd.Timestamp(used["accessed_date"].max())
+
+
+def stage_at(steps: pd.DataFrame, country: str, when: pd.Timestamp) -> str | None:
+    """The furthest EU step ``country`` had reached by ``when`` (a milestone code, or None)."""
+    done = steps[(steps["country"] == country) & (steps["date"] <= when)]
+    return None if done.empty else EU_STEPS[int(done["step_no"].max())]
+
+
+def status_segments(steps: pd.DataFrame, until: pd.Timestamp) -> pd.DataFrame:
+    """Time spans during which each country stood at each stage, cut off at ``until``.
+
+    A stage is the furthest step reached so far (an SAA entering into force after candidacy does
+    not move a country back). Returns columns country, stage, start, end (decimal years).
+    """
+    rows = []
+    end_year = decimal_year(until)
+    for country, group in steps[steps["date"] <= until].groupby("country", sort=False):
+        furthest, start = -1, None
+        for _, row in group.iterrows():
+            if row["step_no"] > furthest:
+                if start is not None:
+                    rows.append((country, EU_STEPS[furthest], start, row["year"]))
+                furthest, start = row["step_no"], row["year"]
+        rows.append((country, EU_STEPS[furthest], start, end_year))
+    return pd.DataFrame(rows, columns=["country", "stage", "start", "end"])
+
+
+def _lane_verts(segments: pd.DataFrame, lane: int, height: float = 0.5) -> list:
+    """Rectangles (as vertex lists) for one lane's segments, centred on y = ``lane``."""
+    lo, hi = lane - height / 2, lane + height / 2
+    return [[(a, lo), (b, lo), (b, hi), (a, hi)] for a, b in zip(segments["start"], segments["end"])]
+
+
+def draw_swimlanes(ax, steps: pd.DataFrame, until: pd.Timestamp,
+                   countries: list[str] = COUNTRIES) -> dict:
+    """One horizontal lane per country, coloured by the EU stage reached, up to ``until``.
+
+    Draws a white dot at every EU step, the 2025 'perspective' band and the article's date.
+    Returns a dict: lanes {country: PolyCollection}, dots {country: Line2D},
+    names {country: Text}, stage_text {country: Text}, until_line (Line2D), band, article_line,
+    empty (Text). y positions are 0, 1, ... from the top; x is in decimal years.
+    """
+    segs = status_segments(steps, until)
+    art = {"lanes": {}, "dots": {}, "names": {}, "stage_text": {}}
+    with style.context():
+        art["band"] = ax.axvspan(2025, 2026, color=style.OKABE_ITO["yellow"], alpha=0.35, lw=0)
+        ax.text(2025.5, -0.95, "2025\n'perspective'", ha="center", va="bottom", fontsize="small")
+        art["article_line"] = ax.axvline(decimal_year(ARTICLE_DATE), color="black", ls="--", lw=1.2)
+        ax.text(decimal_year(ARTICLE_DATE) - 0.2, -0.95, "article\n22 Jan 2019", ha="right",
+                va="bottom", fontsize="small")
+        art["until_line"] = ax.axvline(decimal_year(until), color="#555555", lw=1)
+        for lane, country in enumerate(countries):
+            _draw_lane(ax, art, segs[segs["country"] == country], steps, country, lane, until)
+        ax.set_ylim(len(countries) - 0.4, -2.0)  # top lane first; room for the labels above
+        ax.set_xlim(*X_LIMITS)
+        ax.set_yticks([])
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("Year")
+        ax.set_title("Eight roads to the EU: the furthest step reached")
+        handles = [Patch(color=STAGE_COLORS[s], label=STEP_LABELS[s]) for s in EU_STEPS]
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.4, -0.11), ncol=3,
+                  frameon=False, fontsize="small", handlelength=1.2, columnspacing=1.0)
+        art["empty"] = style.empty_message(ax)
+    return art
+
+
+def _draw_lane(ax, art: dict, segs: pd.DataFrame, steps: pd.DataFrame, country: str,
+               lane: int, until: pd.Timestamp) -> None:
+    """Add one country's lane, dots, name and stage label to ``art`` (inside style.context())."""
+    coll = PolyCollection(_lane_verts(segs, lane), facecolors=[STAGE_COLORS[s] for s in segs["stage"]],
+                          edgecolors="white", linewidths=0.5)
+    art["lanes"][country] = ax.add_collection(coll)
+    mine = steps[(steps["country"] == country) & (steps["date"] <= until)]
+    (art["dots"][country],) = ax.plot(mine["year"], [lane] * len(mine), "o", ms=5, mfc="white",
+                                      mec="black", mew=0.8, zorder=3)
+    art["names"][country] = ax.text(-0.01, lane, country, transform=ax.get_yaxis_transform(),
+                                    ha="right", va="center")
+    end = segs["end"].max() if len(segs) else X_LIMITS[0]
+    stage = STAGE_WORDS[segs["stage"].iloc[-1]] if len(segs) else ""
+    art["stage_text"][country] = ax.text(end, lane - 0.3, stage, ha="right", va="bottom",
+                                         fontsize="small", color="#333333")
+
+
+def update_swimlanes(art: dict, steps: pd.DataFrame, until: pd.Timestamp, highlight: str | None,
+                     countries: list[str] = COUNTRIES, segs: pd.DataFrame | None = None) -> None:
+    """Redraw the lanes in place for a new cut-off date and highlighted country (None = all).
+
+    ``segs`` may be passed pre-computed (``status_segments(steps, until)``) to save time.
+    """
+    segs = status_segments(steps, until) if segs is None else segs
+    art["until_line"].set_xdata([decimal_year(until)] * 2)
+    # two groupbys instead of two filters per lane: keeps a change well under the PNG's cost
+    seg_by = {c: g for c, g in segs.groupby("country", sort=False)}
+    dot_by = {c: g["year"].to_numpy() for c, g in steps[steps["date"] <= until].groupby("country")}
+    none = segs.iloc[0:0]
+    for lane, country in enumerate(countries):
+        mine = seg_by.get(country, none)
+        coll = art["lanes"][country]
+        coll.set_verts(_lane_verts(mine, lane))
+        coll.set_facecolor([STAGE_COLORS[s] for s in mine["stage"]])
+        xs = dot_by.get(country, [])
+        art["dots"][country].set_data(xs, [lane] * len(xs))
+        text = art["stage_text"][country]
+        text.set_text(STAGE_WORDS[mine["stage"].iloc[-1]] if len(mine) else "no EU step yet")
+        text.set_x(mine["end"].max() if len(mine) else decimal_year(until))
+        lit = highlight is None or highlight == country
+        for artist in (coll, art["dots"][country], text):
+            artist.set_alpha(1.0 if lit else 0.2)
+        art["names"][country].set_fontweight("bold" if highlight == country else "normal")
+        art["names"][country].set_alpha(1.0 if lit else 0.45)
+
+
+def describe_country(steps: pd.DataFrame, country: str, until: pd.Timestamp) -> str:
+    """'Serbia: SAA signed 29 April 2008; applied 22 December 2009; ...' up to ``until``."""
+    mine = steps[(steps["country"] == country) & (steps["date"] <= until)]
+    if mine.empty:
+        return f"{country}: no EU step by {data.format_date(until, 'day')}."
+    parts = [f"{row.label} {data.format_date(row.date, row.date_precision)}"
+             for row in mine.itertuples()]
+    stage = STEP_LABELS[stage_at(steps, country, until)]
+    return (f"{country}, steps up to {data.format_date(until, 'day')}: {'; '.join(parts)}. "
+            f"Furthest step: {stage}.")
+
+
+def describe_all(steps: pd.DataFrame, until: pd.Timestamp, countries=COUNTRIES) -> str:
+    """Who stood at which stage on ``until``, furthest stage first."""
+    by_stage: dict[str, list[str]] = {}
+    for country in countries:
+        stage = stage_at(steps, country, until)
+        by_stage.setdefault(STEP_LABELS[stage] if stage else "no EU step", []).append(country)
+    order = [STEP_LABELS[s] for s in reversed(EU_STEPS)] + ["no EU step"]
+    parts = [f"{label}: {', '.join(by_stage[label])}" for label in order if label in by_stage]
+    return f"On {data.format_date(until, 'day')}: " + "; ".join(parts) + "."
+
+
+def swimlane_explorer(members: pd.DataFrame | None = None,
+                      sources: pd.DataFrame | None = None) -> widgets.Explorer:
+    """Swimlanes with a country selector (highlights a lane, lists its steps in the caption)
+    and a date selector (the day of the article, or the latest data)."""
+    members = data.load("memberships") if members is None else members
+    sources = data.load("sources") if sources is None else sources
+    steps = eu_steps(members)
+    now = data_as_of(members, sources)
+    dates = {f"22 January 2019 (the article)": ARTICLE_DATE,
+             f"{data.format_date(now, 'day')} (latest data)": now}
+    country = widgets.dropdown([("All countries", "")] + [(c, c) for c in COUNTRIES],
+                               description="Country")
+    as_of = widgets.dropdown(list(dates), value=list(dates)[-1], description="Show steps up to")
+    fig = style.new_figure(10, 6)
+    big = style.mode() == "projector"  # larger fonts need wider margins for names and legend
+    fig.subplots_adjust(left=0.3 if big else 0.24, right=0.97, top=0.92, bottom=0.3 if big else 0.24)
+    with style.context():  # ticks and labels take the current mode's sizes
+        ax = fig.add_subplot()
+    art = draw_swimlanes(ax, steps, now)
+    style.add_source(fig, SOURCE_LINE)
+    # everything a control can ask for, worked out once
+    segments = {label: status_segments(steps, when) for label, when in dates.items()}
+    captions = {(label, c): describe_country(steps, c, when) if c else describe_all(steps, when)
+                for label, when in dates.items() for c in [""] + COUNTRIES}
+
+    def render(values: dict) -> str:
+        until = dates[values["as_of"]]
+        chosen = values["country"] or None
+        update_swimlanes(art, steps, until, chosen, segs=segments[values["as_of"]])
+        return captions[(values["as_of"], values["country"])]
+
+    alt = ("Horizontal lanes, one per country from Slovenia to Kosovo, coloured by the furthest "
+           "EU step reached over time from 1996; Slovenia (2004) and Croatia (2013) turn green as "
+           "members, the others are still candidates or applicants; a yellow band marks 2025.")
+    return widgets.Explorer({"country": country, "as_of": as_of}, fig, art, render, alt,
+                            title="The road to the EU, 1996 to the latest data")
+
+
+#: The key steps whose gaps we time (the SAA runs in parallel and is left out).
+KEY_STEPS = ["application", "candidate", "talks_opened", "accession"]
+
+
+def step_durations(steps: pd.DataFrame, until: pd.Timestamp, countries=COUNTRIES) -> pd.DataFrame:
+    """Years between consecutive key steps, and from the last step to ``until`` if not a member.
+
+    Returns one row per gap: country, from_step, to_step ('' for a gap still open), start, end
+    (datetime64), years (float, 1 decimal), open (bool). Missing steps are skipped (Slovenia had
+    no separate candidate decision), so a gap can span two steps.
+    """
+    rows = []
+    for country in countries:
+        mine = steps[(steps["country"] == country) & steps["milestone"].isin(KEY_STEPS)]
+        mine = mine.sort_values("date")
+        pairs = list(zip(mine.itertuples(), list(mine.itertuples())[1:]))
+        for a, b in pairs:
+            rows.append((country, a.milestone, b.milestone, a.date, b.date, False))
+        if len(mine) and mine["milestone"].iloc[-1] != "accession":
+            last = mine.iloc[-1]
+            rows.append((country, last["milestone"], "", last["date"], until, True))
+    out = pd.DataFrame(rows, columns=["country", "from_step", "to_step", "start", "end", "open"])
+    out["years"] = ((out["end"] - out["start"]).dt.days / 365.25).round(1)
+    return out
+
+
+def draw_durations(ax, durations: pd.DataFrame, countries=COUNTRIES) -> dict:
+    """Stacked horizontal bars: years spent at each stage since applying, one bar per country.
+
+    Gaps still open at the data date are hatched. Returns a dict: bars {(country, from_step): Rectangle},
+    totals {country: Text}. x is in years since the application.
+    """
+    art = {"bars": {}, "totals": {}}
+    with style.context():
+        for lane, country in enumerate(countries):
+            left = 0.0
+            for row in durations[durations["country"] == country].itertuples():
+                (bar,) = ax.barh(lane, row.years, left=left, height=0.6,
+                                 color=STAGE_COLORS[row.from_step], edgecolor="white",
+                                 hatch="//" if row.open else None)
+                art["bars"][(country, row.from_step)] = bar
+                left += row.years
+            member = not durations[(durations["country"] == country)]["open"].any()
+            word = "to join" if member else "so far"
+            art["totals"][country] = ax.text(left + 0.3, lane, f"{left:.1f} years {word}",
+                                             va="center", fontsize="small")
+        ax.set_yticks(range(len(countries)), countries)
+        ax.set_ylim(len(countries) - 0.5, -0.5)
+        ax.set_xlim(0, 28)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("Years since the EU membership application")
+        ax.set_title("How long each stage lasted (hatched: still waiting)")
+        handles = [Patch(color=STAGE_COLORS[s], label=label) for s, label in
+                   [("application", "applicant"), ("candidate", "candidate"),
+                    ("talks_opened", "in accession talks")]]
+        ax.legend(handles=handles, loc="lower right", frameon=False, fontsize="small")
+    return art
+
+
+def durations_figure(members: pd.DataFrame | None = None, sources: pd.DataFrame | None = None):
+    """The durations chart as a Figure, up to the latest data date."""
+    members = data.load("memberships") if members is None else members
+    sources = data.load("sources") if sources is None else sources
+    steps = eu_steps(members)
+    fig = style.new_figure(10, 5.2)
+    fig.subplots_adjust(left=0.3 if style.mode() == "projector" else 0.24, right=0.97, top=0.9,
+                        bottom=0.2)
+    with style.context():
+        ax = fig.add_subplot()
+    draw_durations(ax, step_durations(steps, data_as_of(members, sources)))
+    style.add_source(fig, "memberships.csv; open gaps run to the date the sources were last read")
+    return fig
+
+
+def show(fig):
+    """Display a Figure as a fixed-width PNG in a notebook (no pyplot involved)."""
+    from IPython.display import Image
+
+    return Image(style.png(fig), width=int(style.image_width()[:-2]))
+
+
+FIGURES = [
+    {"slug": "04_eu_swimlanes", "title": "Eight roads to the EU",
+     "alt": "Lanes per Western Balkan country coloured by the furthest EU step reached over time, "
+            "with the 2025 band of the Commission's 2018 strategy and the article's date.",
+     "source": SOURCE_LINE, "make": lambda: swimlane_explorer().figure},
+    {"slug": "04_eu_step_durations", "title": "How long each stage lasted",
+     "alt": "Stacked bars of the years each country spent as applicant, candidate and in talks, "
+            "compared with Croatia and Slovenia.",
+     "source": "memberships.csv", "make": lambda: durations_figure()},
+]

@@ -1,0 +1,240 @@
+"""Lesson 06: who wants what, and who gains or loses under the status quo or a settlement.
+
+The table ``interests.csv`` holds one point per row, each attributed: either the article's author
+('Samorukov (the article's argument)', tied to a claim id) or an actor's own stated position (or
+the record), tied to a source. The chart is a matrix of actors (rows) by wants/gains/loses
+(columns); each cell counts the points of the chosen scenario and says whose they are.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import ipywidgets
+import pandas as pd
+
+from . import data, style, widgets
+
+ACTORS = ["Belgrade", "Pristina", "Moscow", "Brussels", "Washington"]
+ASPECTS = ["wants", "gains", "loses"]
+SCENARIOS = {"status_quo": "Status quo (no settlement)", "settlement": "A settlement"}
+VIEWS = {"all": "Everyone", "article": "Only the article's argument",
+         "own": "Only the actors' own positions and the record"}
+ARTICLE = "Samorukov (the article's argument)"
+#: Capitals stand for governments; each keeps its country's colour from style.ACTOR_COLORS.
+ACTOR_COLOR = {"Belgrade": style.ACTOR_COLORS["Serbia"], "Pristina": style.ACTOR_COLORS["Kosovo"],
+               "Moscow": style.ACTOR_COLORS["Russia"], "Brussels": style.ACTOR_COLORS["EU"],
+               "Washington": style.ACTOR_COLORS["USA"]}
+SOURCE_LINE = ("interests.csv (this project), built from Samorukov, The Moscow Times, 22 Jan 2019, "
+               "and the actors' own statements listed in sources.csv")
+
+
+def select(frame: pd.DataFrame, scenario: str, view: str = "all") -> pd.DataFrame:
+    """Rows that apply to ``scenario`` (its own rows plus the 'any' goals), seen from ``view``.
+
+    ``view`` is 'all', 'article' (only the author's argument) or 'own' (everything else).
+    """
+    rows = frame[frame.scenario.isin([scenario, "any"])]
+    by_author = rows.attributed_to == ARTICLE
+    if view == "article":
+        rows = rows[by_author]
+    elif view == "own":
+        rows = rows[~by_author]
+    return rows
+
+
+def cell_counts(rows: pd.DataFrame) -> pd.DataFrame:
+    """Points per actor and aspect: one row per (actor, aspect) in ACTORS x ASPECTS order.
+
+    Columns: actor, aspect, article (count of the author's points), own (count of the others'),
+    total.
+    """
+    article = rows.attributed_to == ARTICLE
+    counted = (rows.assign(article=article, own=~article)
+               .groupby(["actor", "aspect"], observed=False)[["article", "own"]].sum())
+    grid = pd.MultiIndex.from_product([ACTORS, ASPECTS], names=["actor", "aspect"])
+    counted = counted.reindex(grid, fill_value=0).astype(int).reset_index()
+    counted["total"] = counted.article + counted.own
+    return counted
+
+
+@dataclass
+class MatrixArtists:
+    """What :func:`draw_matrix` drew: one box and one text per (actor, aspect)."""
+
+    boxes: dict = field(default_factory=dict)
+    texts: dict = field(default_factory=dict)
+    row_labels: dict = field(default_factory=dict)
+    highlight: object = None
+    title: object = None
+    empty: object = None
+
+
+def _cell_text(article: int, own: int) -> str:
+    # short on purpose: drawing glyphs is most of the cost of each redraw
+    if article + own == 0:
+        return "–"
+    return f"{article} article · {own} own"
+
+
+def _shade(actor: str, total: int) -> tuple:
+    """The actor's colour mixed with white: stronger with more points, never so dark that black
+    text is hard to read. Opaque (no alpha), which keeps the PNG fast to draw."""
+    from matplotlib.colors import to_rgb
+
+    weight = 0.0 if total == 0 else min(0.18 + 0.14 * total, 0.6)
+    return tuple(1 - weight + weight * c for c in to_rgb(ACTOR_COLOR[actor]))
+
+
+def draw_matrix(ax, counts: pd.DataFrame, title: str = "") -> MatrixArtists:
+    """Draw the actors x aspects matrix of ``counts`` (from :func:`cell_counts`) onto ``ax``.
+
+    Rows are ACTORS top to bottom, columns ASPECTS; each cell is a box coloured by the actor
+    (stronger with more points) with a text giving the count by attribution. Returns the artists.
+    """
+    import matplotlib
+    from matplotlib.patches import Rectangle
+
+    art = MatrixArtists()
+    with style.context():
+        for _, row in counts.iterrows():
+            x, y = ASPECTS.index(row.aspect), ACTORS.index(row.actor)
+            box = Rectangle((x + 0.03, y + 0.05), 0.94, 0.9,
+                            facecolor=_shade(row.actor, row.total), edgecolor="none")
+            ax.add_patch(box)
+            art.boxes[(row.actor, row.aspect)] = box
+            art.texts[(row.actor, row.aspect)] = ax.text(
+                x + 0.5, y + 0.5, _cell_text(row.article, row.own), ha="center", va="center",
+                linespacing=1.3)
+        art.highlight = Rectangle((0.03, 0.05), 0.94, 0.9, fill=False, edgecolor="black",
+                                  linewidth=3, visible=False)
+        ax.add_patch(art.highlight)
+        for y, actor in enumerate(ACTORS):
+            art.row_labels[actor] = ax.text(-0.06, y + 0.5, actor, ha="right", va="center",
+                                            color=ACTOR_COLOR[actor], fontweight="bold")
+        ax.set_xlim(0, len(ASPECTS))
+        ax.set_ylim(len(ACTORS), 0)  # first actor on top
+        ax.set_xticks([i + 0.5 for i in range(len(ASPECTS))], [a.capitalize() for a in ASPECTS])
+        ax.xaxis.tick_top()
+        ax.tick_params(axis="x", length=0, labelsize=matplotlib.rcParams["axes.labelsize"])
+        ax.set_yticks([])
+        ax.grid(False)
+        for side in ("left", "bottom", "top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.set_xlabel("Points per cell (rows of interests.csv): 'article' = the author's argument,\n"
+                      "'own' = the actor's own stated position or the record",
+                      fontsize=matplotlib.rcParams["font.size"] * 0.85)
+        art.title = ax.set_title(title, pad=34)
+        art.empty = style.empty_message(ax, "No actor selected: choose at least one")
+    return art
+
+
+def update_matrix(art: MatrixArtists, counts: pd.DataFrame, actors, selected=None) -> None:
+    """Show ``counts`` for the chosen ``actors`` only; outline the ``selected`` (actor, aspect)."""
+    shown = set(actors)
+    for _, row in counts.iterrows():
+        key = (row.actor, row.aspect)
+        visible = row.actor in shown
+        art.boxes[key].set_facecolor(_shade(row.actor, row.total))
+        art.boxes[key].set_visible(visible)
+        art.texts[key].set_text(_cell_text(row.article, row.own))
+        art.texts[key].set_visible(visible)
+    for actor, label in art.row_labels.items():
+        label.set_alpha(1.0 if actor in shown else 0.3)
+    art.empty.set_visible(not shown)
+    if selected and selected[0] in shown:
+        art.highlight.set_xy((ASPECTS.index(selected[1]) + 0.03, ACTORS.index(selected[0]) + 0.05))
+        art.highlight.set_visible(True)
+    else:
+        art.highlight.set_visible(False)
+
+
+def details_html(rows: pd.DataFrame, sources: pd.DataFrame) -> str:
+    """The points of one cell as an HTML list: statement, whose view, claim id, linked source."""
+    if rows.empty:
+        return "<i>No point is recorded for this cell in this view.</i>"
+    by_id = sources.set_index("source_id")
+    items = []
+    for _, r in rows.iterrows():
+        src = by_id.loc[r.source_id]
+        claim = f" (claim {r.claim_id})" if pd.notna(r.claim_id) else ""
+        media = " [state-affiliated media]" if src["kind"] == "state_affiliated_media" else ""
+        items.append(f"<li>{html.escape(r.statement)} <b>— {html.escape(r.attributed_to)}"
+                     f"{claim}</b>; source: <a href=\"{html.escape(src['url'])}\" target=\"_blank\" "
+                     f"rel=\"noopener\">{html.escape(src['publisher'])}</a>{media}</li>")
+    return "<ul style='margin:0'>" + "".join(items) + "</ul>"
+
+
+def describe(counts: pd.DataFrame, scenario: str, view: str, actors, cell) -> str:
+    """One plain-text sentence saying what the matrix shows and what the chosen cell holds."""
+    if not actors:
+        return (f"{SCENARIOS[scenario]}, {VIEWS[view].lower()}: no actor is selected, so the "
+                "matrix is empty; choose at least one actor.")
+    shown = counts[counts.actor.isin(actors)]
+    head = (f"{SCENARIOS[scenario]}, {VIEWS[view].lower()}: {int(shown.total.sum())} points for "
+            f"{', '.join(a for a in ACTORS if a in actors)}")
+    actor, aspect = cell
+    if actor not in actors:
+        return f"{head}; the chosen cell ({actor} · {aspect}) is hidden because {actor} is not selected."
+    c = counts[(counts.actor == actor) & (counts.aspect == aspect)].iloc[0]
+    return (f"{head}; what {actor} {aspect}: {int(c.total)} point(s), {int(c.article)} from the "
+            f"article's argument and {int(c.own)} from {actor}'s own stated positions or the record "
+            "(listed below the chart).")
+
+
+def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
+    """Compare the actors under the status quo and a settlement; read any cell's points in words."""
+    frame = data.load("interests") if frame is None else frame
+    sources = data.load("sources")
+    # all the data work once: counts and cell texts for every scenario x view
+    counts, cells = {}, {}
+    for scenario in SCENARIOS:
+        for view in VIEWS:
+            rows = select(frame, scenario, view)
+            counts[(scenario, view)] = cell_counts(rows)
+            for actor in ACTORS:
+                for aspect in ASPECTS:
+                    cells[(scenario, view, actor, aspect)] = details_html(
+                        rows[(rows.actor == actor) & (rows.aspect == aspect)], sources)
+    fig = style.new_figure(9.5, 6.4)
+    with style.context():  # the axes take the mode's tick and label sizes
+        ax = fig.add_axes((0.17, 0.17, 0.8, 0.65))
+    art = draw_matrix(ax, counts[("status_quo", "all")])
+    style.add_source(fig, SOURCE_LINE)
+    controls = {
+        "actors": widgets.toggles({a: a for a in ACTORS}, "Actors"),
+        "scenario": widgets.dropdown([(v, k) for k, v in SCENARIOS.items()], description="Scenario"),
+        "view": widgets.dropdown([(v, k) for k, v in VIEWS.items()], description="Whose view"),
+        "cell": widgets.dropdown([(f"{a} · {p}", (a, p)) for a in ACTORS for p in ASPECTS],
+                                 value=("Moscow", "gains"), description="Read the cell"),
+    }
+    details = ipywidgets.HTML(layout={"width": style.image_width()})
+
+    def render(v: dict) -> str:
+        now = counts[(v["scenario"], v["view"])]
+        update_matrix(art, now, v["actors"], v["cell"])
+        art.title.set_text(f"Who wants what: {SCENARIOS[v['scenario']].lower()}")
+        actor, aspect = v["cell"]
+        details.value = (f"<b>{html.escape(actor)} · {aspect}</b> "
+                         f"({html.escape(SCENARIOS[v['scenario']].lower())}):"
+                         + cells[(v["scenario"], v["view"], actor, aspect)])
+        return describe(now, v["scenario"], v["view"], v["actors"], v["cell"])
+
+    alt = ("A grid with five actors as rows (Belgrade, Pristina, Moscow, Brussels, Washington) and "
+           "three columns (wants, gains, loses); each cell counts the points recorded for the "
+           "chosen scenario, split into the article's argument and the actor's own positions.")
+    explorer = widgets.Explorer(controls, fig, art, render, alt, title="Interests and leverage")
+    explorer.details = details
+    explorer.children = tuple(explorer.children) + (details,)
+    return explorer
+
+
+FIGURES = [{
+    "slug": "06_interests_matrix",
+    "title": "Who wants what: the status quo",
+    "alt": ("Matrix of five actors by wants, gains and loses under the status quo, counting the "
+            "points from the article's argument and from the actors' own stated positions."),
+    "source": SOURCE_LINE,
+    "make": lambda: interests_explorer().figure,
+}]

@@ -1,0 +1,302 @@
+"""Lesson 00: a map of the Western Balkans coloured by each state's NATO and EU status in a year.
+
+The boundaries come from ``data/region_map.json`` (Natural Earth 1:50m, cut out by
+``scripts/build_region_map.py``); they are drawn with plain matplotlib patches in longitude and
+latitude (degrees), with the aspect ratio of latitude 43.5° N so the shapes are not squashed. No
+GIS package is needed.
+
+Statuses come from ``data/memberships.csv``: a state has reached a step in a year when the step's
+date falls in that year or before (the status *at the end of the year*). A missing row means the
+step has not happened.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import traceback
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import matplotlib.patheffects as patheffects
+import pandas as pd
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path as MplPath
+
+from . import data, style, widgets
+
+#: The eight states of the lessons, in the order of memberships.csv's enum.
+FOCUS = ("AL", "BA", "HR", "XK", "ME", "MK", "RS", "SI")
+NAMES = {"AL": "Albania", "BA": "Bosnia and Herzegovina", "HR": "Croatia", "XK": "Kosovo",
+         "ME": "Montenegro", "MK": "North Macedonia", "RS": "Serbia", "SI": "Slovenia"}
+
+#: Steps of each organisation, grouped into levels 0 (nothing yet) to the top level (member).
+LEVELS = {
+    "NATO": {"map": 1, "invitation": 2, "accession": 3},
+    "EU": {"saa_signed": 1, "saa_in_force": 1, "application": 1, "candidate": 2,
+           "talks_opened": 3, "accession": 4},
+}
+LEVEL_NAMES = {
+    "NATO": ["no step yet", "Membership Action Plan", "invited to join", "member"],
+    "EU": ["no step yet", "SAA or application", "candidate", "accession talks", "member"],
+}
+#: Short words printed on the map under each name (the legend gives the long form).
+LEVEL_SHORT = {
+    "NATO": ["no step", "MAP", "invited", "member"],
+    "EU": ["no step", "SAA/applied", "candidate", "talks", "member"],
+}
+PANEL_TITLES = {"NATO": "NATO", "EU": "European Union"}
+
+#: Where the names go (lon, lat in degrees): set by hand, because the centroid of Croatia's
+#: crescent falls inside Bosnia and Herzegovina.
+LABEL_AT = {"SI": (14.75, 46.12), "HR": (15.75, 45.55), "BA": (17.75, 44.25),
+            "RS": (20.75, 44.15), "XK": (20.85, 42.62), "ME": (17.95, 42.05),
+            "AL": (20.05, 41.05), "MK": (21.75, 41.55)}
+#: Montenegro is too small for its name: it sits in the Adriatic with a line to the country.
+LEADER = {"ME": ((18.55, 42.2), (19.2, 42.65))}
+LABEL_TEXT = {"SI": "Slovenia", "HR": "Croatia", "BA": "Bosnia and\nHerzegovina", "RS": "Serbia",
+              "XK": "Kosovo*", "ME": "Montenegro", "AL": "Albania", "MK": "North\nMacedonia"}
+CONTEXT_AT = {"AT": (14.9, 47.3), "HU": (19.0, 46.75), "RO": (22.6, 45.7), "BG": (23.55, 42.75),
+              "GR": (21.9, 39.85), "IT": (14.0, 41.6)}
+
+VIEW = (13.0, 39.4, 24.1, 47.2)  # lon_min, lat_min, lon_max, lat_max shown (degrees)
+ASPECT = 1 / math.cos(math.radians(43.5))  # degrees of latitude are longer than of longitude
+KOSOVO_NOTE = ("*Kosovo declared independence in 2008; it is recognised by some states, not by "
+               "Serbia. Dashed border: its status is disputed.\nBorders are today's in every "
+               "year: Montenegro became independent in 2006; Kosovo was under UN administration "
+               "from 1999.")
+SOURCE = ("NATO and EU steps: data/memberships.csv (one source per row). Boundaries: Natural "
+          "Earth 1:50m (public domain) via the world-atlas package.")
+ALT = ("Two maps of the Western Balkans side by side, NATO on the left and the European Union on "
+       "the right. Each of the eight states (Slovenia, Croatia, Bosnia and Herzegovina, Serbia, "
+       "Kosovo, Montenegro, Albania, North Macedonia) is shaded darker the further it had gone "
+       "towards membership by the end of the chosen year, and its status is written under its "
+       "name. Kosovo has a dashed border and a note that its status is disputed.")
+
+
+def _tint(hex_color: str, share: float) -> str:
+    """Mix a colour with white: share 1 is the colour itself, 0 is white."""
+    rgb = [int(hex_color[i:i + 2], 16) for i in (1, 3, 5)]
+    mixed = [round(255 - share * (255 - c)) for c in rgb]
+    return "#{:02x}{:02x}{:02x}".format(*mixed)
+
+
+#: Fill of each level; level 0 is a light grey so 'no step' differs from the white sea.
+FILLS = {
+    "NATO": ["#d9d9d9"] + [_tint(style.ACTOR_COLORS["NATO"], s) for s in (0.3, 0.6, 1.0)],
+    "EU": ["#d9d9d9"] + [_tint(style.ACTOR_COLORS["EU"], s) for s in (0.22, 0.45, 0.7, 1.0)],
+}
+CONTEXT_FILL = "#f7f7f7"
+
+
+@lru_cache(maxsize=1)
+def _region_text() -> str:
+    return (data.data_dir() / "region_map.json").read_text(encoding="utf-8")
+
+
+def load_region() -> dict:
+    """The boundary file as a dict: ``countries`` (code, name, role, polygons), credit, licence."""
+    return json.loads(_region_text())
+
+
+def country_path(polygons: list) -> MplPath:
+    """One matplotlib Path for all polygons (and holes) of a country, in lon/lat degrees."""
+    vertices, codes = [], []
+    for polygon in polygons:
+        for ring in polygon:
+            vertices += ring + [ring[0]]
+            codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(ring) - 1) + [MplPath.CLOSEPOLY]
+    return MplPath(vertices, codes)
+
+
+def status_levels(members: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Level reached by the end of ``year``, per state and organisation.
+
+    Returns a DataFrame indexed by country code (all eight states) with columns ``NATO`` and
+    ``EU`` holding integer levels (0 = no step; 3 = NATO member; 4 = EU member).
+    """
+    done = members[members["date"].dt.year <= year]
+    out = pd.DataFrame(0, index=list(FOCUS), columns=["NATO", "EU"])
+    for org, levels in LEVELS.items():
+        rows = done[done["organisation"] == org]
+        reached = rows["milestone"].astype(str).map(levels).groupby(rows["country_code"].astype(str)).max()
+        out.loc[reached.index, org] = reached.astype(int)
+    return out
+
+
+@dataclass
+class MapArtists:
+    """What :func:`draw_status_map` drew on one panel."""
+
+    organisation: str
+    patches: dict = field(default_factory=dict)  # code -> PathPatch (focus and context)
+    names: dict = field(default_factory=dict)  # code -> Text (the state's name)
+    statuses: dict = field(default_factory=dict)  # code -> Text (short status word)
+
+
+def draw_status_map(ax, region: dict, levels: pd.Series, organisation: str) -> MapArtists:
+    """Draw one panel: every country of ``region``, the eight states filled by ``levels``.
+
+    ``levels``: integer level per country code (as from :func:`status_levels`); ``organisation``:
+    'NATO' or 'EU'. Returns the patches and labels so that :func:`update_status_map` can recolour.
+    """
+    art = MapArtists(organisation)
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    with style.context():
+        size = style.rc()["font.size"]
+        for country in region["countries"]:
+            code, focus = country["code"], country["role"] == "focus"
+            patch = PathPatch(country_path(country["polygons"]), linewidth=0.8 if focus else 0.4,
+                              edgecolor="#333333" if focus else "#aaaaaa",
+                              facecolor=CONTEXT_FILL, linestyle="--" if code == "XK" else "-",
+                              zorder=2 if focus else 1)
+            ax.add_patch(patch)
+            art.patches[code] = patch
+            if not focus and code in CONTEXT_AT:
+                ax.text(*CONTEXT_AT[code], country["name"], ha="center", va="center",
+                        fontsize=size * 0.68, color="#888888", style="italic", zorder=3)
+        if "XK" in art.patches:  # a dashed border needs more weight to be seen
+            art.patches["XK"].set_linewidth(1.6)
+            art.patches["XK"].set_zorder(2.5)
+        for code, (start, end) in LEADER.items():
+            ax.plot(*zip(start, end), color="#333333", linewidth=0.8, zorder=4)
+        for code in FOCUS:
+            x, y = LABEL_AT[code]
+            art.names[code] = ax.text(x, y, LABEL_TEXT[code], ha="center", va="bottom",
+                                      fontsize=size * 0.72, fontweight="bold", zorder=4,
+                                      linespacing=0.95, path_effects=halo)
+            art.statuses[code] = ax.text(x, y - 0.05, "", ha="center", va="top",
+                                         fontsize=size * 0.68, zorder=4, path_effects=halo)
+        ax.set_xlim(VIEW[0], VIEW[2])
+        ax.set_ylim(VIEW[1], VIEW[3])
+        ax.set_aspect(ASPECT)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        ax.set_facecolor("white")
+        ax.set_title(PANEL_TITLES[organisation], fontweight="bold")
+    update_status_map(art, levels)
+    return art
+
+
+def update_status_map(art: MapArtists, levels: pd.Series) -> None:
+    """Recolour the eight states and rewrite their status words (in place)."""
+    fills, words = FILLS[art.organisation], LEVEL_SHORT[art.organisation]
+    for code in FOCUS:
+        level = int(levels.get(code, 0))
+        if code in art.patches:
+            art.patches[code].set_facecolor(fills[level])
+        art.statuses[code].set_text(words[level])
+
+
+def describe(levels: pd.DataFrame, year: int) -> str:
+    """One sentence: who had reached which NATO and EU step by the end of ``year``."""
+    parts = []
+    for org in ("NATO", "EU"):
+        groups = []
+        for level in range(len(LEVEL_NAMES[org]) - 1, 0, -1):
+            who = [NAMES[c] for c in FOCUS if levels.loc[c, org] == level]
+            if who:
+                groups.append(f"{LEVEL_NAMES[org][level]}: {', '.join(who)}")
+        parts.append(f"{org} — " + ("; ".join(groups) if groups else "no state had taken a step"))
+    return f"At the end of {year}, {' | '.join(parts)}."
+
+
+def _legend(ax, organisation: str) -> None:
+    """A small legend under one panel (the shades alone do not say what they mean)."""
+    with style.context():
+        handles = [Patch(facecolor=fill, edgecolor="#555555", linewidth=0.5, label=name)
+                   for fill, name in zip(FILLS[organisation], LEVEL_NAMES[organisation])]
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=2,
+                  fontsize=style.rc()["legend.fontsize"] * 0.85, frameon=False,
+                  handlelength=1.2, columnspacing=0.9, borderaxespad=0)
+
+
+#: Inches kept under the maps for legends, the Kosovo note and the source line, per mode.
+_BOTTOM_IN = {"default": 1.45, "projector": 2.3}
+_TOP_IN = {"default": 0.5, "projector": 0.75}
+_NOTE_IN = {"default": 0.42, "projector": 0.58}
+
+
+class CachedExplorer(widgets.Explorer):
+    """An Explorer that keeps the PNG of each state it has drawn.
+
+    The map has about 70 text labels; drawing them costs 150-250 ms on a classroom laptop, far
+    over the 30 ms aim. The figure depends only on the controls' values, so once a year has
+    been drawn its PNG is reused. ``render`` still runs on every change, so the artists always
+    match the controls (tests read them).
+    """
+
+    def update(self, change=None) -> None:
+        if not hasattr(self, "_png_cache"):
+            self._png_cache = {}
+        key = tuple(sorted(self.values().items()))
+        try:
+            sentence = self.render(self.values())
+            self.last_error = None
+            self.caption.value = f'<span class="bd-caption">{html.escape(sentence)}</span>'
+        except Exception as exc:  # noqa: BLE001 - a control must never raise in class
+            self.last_error = "".join(traceback.format_exception(exc))
+            self.caption.value = ('<span class="bd-error" style="color:#a00">This selection '
+                                  f"could not be drawn ({html.escape(type(exc).__name__)}: "
+                                  f"{html.escape(str(exc))}).</span>")
+            key = None  # never cache a failed drawing
+        if key is None or key not in self._png_cache:
+            picture = style.png(self.figure)
+            if key is not None:
+                self._png_cache[key] = picture
+        else:
+            picture = self._png_cache[key]
+        self.image.value = picture
+        self.renders += 1
+
+
+def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None):
+    """A year slider (1999 to the last year in memberships.csv) driving the two maps.
+
+    Returns a :class:`widgets.Explorer`; its ``artists`` are ``{"NATO": MapArtists,
+    "EU": MapArtists, "year": Text}``.
+    """
+    members = data.load("memberships") if members is None else members
+    region = load_region() if region is None else region
+    last = int(members["date"].dt.year.max()) if len(members) else 1999
+    years = range(1999, max(last, 1999) + 1)
+    by_year = {y: status_levels(members, y) for y in years}  # prepared once
+    height = 4.6 + _BOTTOM_IN[style.mode()] + _TOP_IN[style.mode()]
+    fig = style.new_figure(9.0, height)
+    axes = fig.subplots(1, 2, gridspec_kw={"wspace": 0.04})
+    fig.subplots_adjust(left=0.01, right=0.99, top=1 - _TOP_IN[style.mode()] / height,
+                        bottom=_BOTTOM_IN[style.mode()] / height)
+    art = {}
+    for ax, org in zip(axes, ("NATO", "EU")):
+        art[org] = draw_status_map(ax, region, by_year[years[-1]][org], org)
+        _legend(ax, org)
+    with style.context():
+        art["year"] = fig.suptitle("", fontweight="bold", y=1 - 0.12 / height, va="top")
+        fig.text(0.01, _NOTE_IN[style.mode()] / height, KOSOVO_NOTE,
+                 fontsize=style.rc()["font.size"] * 0.72, color="#333333", ha="left",
+                 va="bottom", wrap=True)
+    style.add_source(fig, SOURCE)
+    slider = widgets.year_slider(years, description="Year (status at year end)")
+
+    def render(values: dict) -> str:
+        year = values["year"]
+        for org in ("NATO", "EU"):
+            update_status_map(art[org], by_year[year][org])
+        art["year"].set_text(f"Steps towards NATO and the EU, end of {year}")
+        return describe(by_year[year], year)
+
+    return CachedExplorer({"year": slider}, fig, art, render, ALT,
+                            title="Who had joined what, year by year")
+
+
+FIGURES = [{
+    "slug": "00_region_map",
+    "title": "NATO and EU steps of the Western Balkan states",
+    "alt": ALT,
+    "source": SOURCE,
+    "make": lambda: map_explorer().figure,
+}]

@@ -1,0 +1,254 @@
+"""Lesson 03: NATO membership in the Western Balkans, year by year.
+
+From ``memberships.csv`` (NATO rows only) each country's status at the end of each year is one of:
+no NATO step, Membership Action Plan (MAP), invited, member. The chart is a country × year grid
+(one ``QuadMesh``); the year slider greys out the years after the one chosen, and the labels on
+the right say each country's status in that year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgb
+from matplotlib.patches import Patch
+
+from . import data, style, widgets
+
+#: Status codes, in the order a country moves through them. FUTURE is drawing only.
+NONE, MAP, INVITED, MEMBER, FUTURE = 0, 1, 2, 3, 4
+STATUS_OF_MILESTONE = {"map": MAP, "invitation": INVITED, "accession": MEMBER}
+STATUS_LABELS = {NONE: "no NATO step", MAP: "Membership Action Plan", INVITED: "invited",
+                 MEMBER: "member"}
+#: Countries of memberships.csv that share a border with Serbia (wikipedia-serbia-babylon-copy).
+#: Kosovo is left out on purpose: whether the Serbia–Kosovo line is a border between states is
+#: exactly what the parties dispute, so the lesson discusses it in words instead.
+NEIGHBOURS = ("BA", "HR", "ME", "MK")
+FIRST_YEAR = 1999  # NATO adopted the Membership Action Plan in April 1999
+SOURCE = ("memberships.csv (NATO rows: Membership Action Plan, invitation, accession; "
+          "NATO, CRS and government sources); Serbia's neutrality: events.csv (E005).")
+TITLE = "NATO steps of the Western Balkan states, by year"
+ALT = ("Grid with one row per country (Slovenia, Croatia, Albania, Montenegro, North Macedonia, "
+       "Bosnia and Herzegovina, Serbia, Kosovo) and one column per year from 1999. Cells are pale "
+       "blue for a Membership Action Plan, mid blue once invited and NATO blue once a member: "
+       "Slovenia from 2004, Albania and Croatia from 2009, Montenegro from 2017, North Macedonia "
+       "from 2020. Bosnia and Herzegovina has had a conditional Membership Action Plan since 2010; "
+       "Serbia and Kosovo rows stay grey. Years after the one chosen with the slider are blank.")
+
+
+def _tint(color: str, share: float) -> tuple:
+    """``color`` mixed with white (share 1 = the colour itself)."""
+    return tuple(1 - share * (1 - c) for c in to_rgb(color))
+
+
+STATUS_COLORS = {NONE: "#E6E6E6", MAP: _tint(style.ACTOR_COLORS["NATO"], 0.3),
+                 INVITED: _tint(style.ACTOR_COLORS["NATO"], 0.6),
+                 MEMBER: style.ACTOR_COLORS["NATO"], FUTURE: "#FFFFFF"}
+
+
+def nato_rows(members: pd.DataFrame) -> pd.DataFrame:
+    """NATO milestones only: country_code, country, milestone, date, date_text, date_precision,
+    note, source_id; sorted by date."""
+    rows = members[members["organisation"] == "NATO"].copy()
+    rows["milestone"] = rows["milestone"].astype(str)
+    rows["country_code"] = rows["country_code"].astype(str)
+    rows["country"] = rows["country"].astype(str)
+    return rows.sort_values("date").reset_index(drop=True)
+
+
+def country_order(members: pd.DataFrame) -> list[tuple[str, str]]:
+    """(code, name) of every country in the table: NATO members by accession date first, then
+    the others by their first NATO step, then those with none (top to bottom of the grid)."""
+    nato = nato_rows(members)
+    everyone = members[["country_code", "country"]].astype(str).drop_duplicates()
+
+    def key(row):
+        steps = nato[nato["country_code"] == row.country_code]
+        joined = steps.loc[steps["milestone"] == "accession", "date"]
+        first = steps["date"].min() if len(steps) else pd.Timestamp.max
+        return (joined.empty, joined.min() if len(joined) else first, row.country)
+
+    ordered = sorted(everyone.itertuples(index=False), key=key)
+    return [(r.country_code, r.country) for r in ordered]
+
+
+def status_grid(members: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """Status code of each country (rows, by name, in :func:`country_order`) at the end of each
+    year (columns). Values: 0 none, 1 MAP, 2 invited, 3 member."""
+    nato = nato_rows(members)
+    order = country_order(members)
+    grid = pd.DataFrame(NONE, index=[name for _, name in order], columns=list(years))
+    for _, r in nato.iterrows():
+        code = STATUS_OF_MILESTONE[r["milestone"]]
+        reached = [y for y in years if r["date"] <= pd.Timestamp(year=y, month=12, day=31)]
+        for y in reached:  # a later, higher step wins; statuses only move forward
+            grid.loc[r["country"], y] = max(int(grid.loc[r["country"], y]), code)
+    return grid
+
+
+@dataclass
+class GridArtists:
+    """What :func:`draw_membership_grid` drew."""
+
+    mesh: object = None                          # QuadMesh; get_array() holds the status codes
+    status_labels: dict = field(default_factory=dict)  # country -> Text right of the grid
+    marker: object = None                        # vertical Line2D after the chosen year
+    counter: object = None                       # Text above the grid
+    years: list = field(default_factory=list)
+    countries: list = field(default_factory=list)
+
+
+def _cmap():
+    colors = [STATUS_COLORS[k] for k in (NONE, MAP, INVITED, MEMBER, FUTURE)]
+    return ListedColormap(colors), BoundaryNorm(np.arange(-0.5, 5.5, 1), 5)
+
+
+def draw_membership_grid(ax, grid: pd.DataFrame, neighbours=()) -> GridArtists:
+    """Draw ``grid`` (countries × years of status codes) as coloured cells onto ``ax``.
+
+    Rows top to bottom in the grid's order; neighbour names in bold. Returns the artists; the
+    status labels start empty and :func:`show_year` fills them.
+    """
+    years, countries = list(grid.columns), list(grid.index)
+    cmap, norm = _cmap()
+    with style.context():
+        x = np.arange(years[0] - 0.5, years[-1] + 1.5)
+        y = np.arange(len(countries) + 1) - 0.5
+        mesh = ax.pcolormesh(x, y, grid.to_numpy(dtype=float), cmap=cmap, norm=norm,
+                             edgecolors="white", linewidth=1.5)
+        ax.set_xlim(x[0], x[-1])
+        ax.set_ylim(y[-1], y[0])  # first country on top
+        # long names wrap onto two lines so they are not clipped at projector size
+        ax.set_yticks(range(len(countries)), [_wrap(c) for c in countries])
+        for tick, name in zip(ax.get_yticklabels(), countries):
+            tick.set_fontweight("bold" if name in neighbours else "normal")
+        ax.set_xticks([yr for yr in years if yr % 5 == 0])
+        ax.grid(False)
+        ax.tick_params(length=0)
+        for side in ("left", "bottom"):
+            ax.spines[side].set_visible(False)
+        ax.set_xlabel("End of year")
+        labels = {c: ax.annotate("", xy=(1.02, i), xycoords=("axes fraction", "data"), va="center",
+                                 fontsize="small", annotation_clip=False)
+                  for i, c in enumerate(countries)}
+        marker = ax.axvline(years[-1] + 0.5, color="#222222", linewidth=2)
+        counter = ax.text(0, 1.03, "", transform=ax.transAxes, va="bottom")
+        ax.set_title(TITLE, loc="left", pad=48)
+        handles = [Patch(facecolor=STATUS_COLORS[k], label=STATUS_LABELS[k]) for k in STATUS_LABELS]
+        ax.legend(handles=handles, ncol=4, loc="lower left", bbox_to_anchor=(0, 1.09),
+                  frameon=False, handlelength=1.2, borderaxespad=0, fontsize="small")
+    return GridArtists(mesh, labels, marker, counter, years, countries)
+
+
+def _wrap(name: str) -> str:
+    return name.replace(" and ", " and\n") if len(name) > 16 else name
+
+
+def status_words(code: int, since: int | None, note: str = "") -> str:
+    """'member since 2009', 'invited (2015)', 'MAP since 2010', 'no NATO step' (+ note)."""
+    if code == NONE and note:
+        return note  # e.g. Serbia: its stated policy says more than 'no step'
+    if code == MEMBER:
+        words = f"member since {since}"
+    elif code == INVITED:
+        words = f"invited ({since})"
+    elif code == MAP:
+        words = f"MAP since {since}"
+    else:
+        words = "no NATO step"
+    return f"{words}{note}"
+
+
+def _note(notes: dict, country: str, code: int, year: int) -> str:
+    """The suffix (or, for no step, the replacement) that applies to ``country`` in ``year``."""
+    from_year, applies_to, text = notes.get(country, (None, None, ""))
+    return text if applies_to == code and year >= from_year else ""
+
+
+def show_year(artists: GridArtists, grid: pd.DataFrame, year: int, since: dict, notes: dict) -> dict:
+    """Update the artists for the end of ``year``: grey out later years, set the labels.
+
+    ``since`` maps (country, status code) to the year that status began; ``notes`` maps a
+    country to (from year, status code, text) for its label. Returns {country: status code}.
+    """
+    shown = grid.to_numpy(dtype=float).copy()
+    shown[:, [i for i, y in enumerate(artists.years) if y > year]] = FUTURE
+    artists.mesh.set_array(shown.ravel())
+    artists.marker.set_xdata([year + 0.5] * 2)
+    status = {c: int(grid.loc[c, year]) for c in artists.countries}
+    for country, code in status.items():
+        text = status_words(code, since.get((country, code)), _note(notes, country, code, year))
+        artists.status_labels[country].set_text(text)
+        artists.status_labels[country].set_fontweight("bold" if code == MEMBER else "normal")
+    members = [c for c, code in status.items() if code == MEMBER]
+    artists.counter.set_text(f"End of {year}: {len(members)} of {len(status)} are NATO members")
+    return status
+
+
+def _since(grid: pd.DataFrame) -> dict:
+    """{(country, status code): first year with that status} from the grid."""
+    out = {}
+    for country, row in grid.iterrows():
+        for year, code in row.items():
+            out.setdefault((country, int(code)), int(year))
+    return out
+
+
+def _notes(members: pd.DataFrame, events: pd.DataFrame) -> dict:
+    """Label notes from the tables: Serbia's 2007 neutrality (events), Bosnia's conditional MAP
+    (its memberships note begins 'Conditional')."""
+    notes = {}
+    neutral = events[events["title"].str.contains("military neutrality", case=False)]
+    if len(neutral):
+        year = int(neutral["date"].min().year)
+        notes["Serbia"] = (year, NONE, f"militarily neutral since {year}")
+    nato = nato_rows(members)
+    for _, r in nato[nato["note"].fillna("").str.startswith("Conditional")].iterrows():
+        notes[r["country"]] = (int(r["date"].year), STATUS_OF_MILESTONE[r["milestone"]],
+                               " (conditional)")
+    return notes
+
+
+def describe(status: dict, year: int, neighbour_names: list[str]) -> str:
+    """One plain sentence: who is a NATO member at the end of ``year``, neighbours counted."""
+    members = [c for c, code in status.items() if code == MEMBER]
+    near = [c for c in neighbour_names if status.get(c) == MEMBER]
+    steps = [f"{c} ({STATUS_LABELS[code]})" for c, code in status.items() if code in (MAP, INVITED)]
+    who = ", ".join(members) if members else "none of them"
+    return (f"At the end of {year}, {len(members)} of the {len(status)} states in the table were "
+            f"NATO members ({who}); {len(near)} of Serbia's {len(neighbour_names)} neighbours in "
+            f"the table were members. On the way: {', '.join(steps) if steps else 'none'}.")
+
+
+def membership_explorer(members: pd.DataFrame | None = None,
+                        events: pd.DataFrame | None = None) -> widgets.Explorer:
+    """Country × year grid of NATO status with a year slider (1999 to the last year of events)."""
+    members = data.load("memberships") if members is None else members
+    events = data.load("events") if events is None else events
+    years = list(range(FIRST_YEAR, int(events["date"].max().year) + 1))
+    grid = status_grid(members, years)
+    since = _since(grid)
+    codes = dict(country_order(members))
+    neighbour_names = [codes[c] for c in NEIGHBOURS if c in codes]
+    notes = _notes(members, events)
+    fig = style.new_figure(10, 5.4)
+    with style.context():
+        ax = fig.add_axes((0.2, 0.2, 0.48, 0.58))
+    artists = draw_membership_grid(ax, grid, neighbour_names)
+    style.add_source(fig, SOURCE + " Bold names: countries in the table that border Serbia.")
+    controls = {"year": widgets.year_slider(years, description="End of year")}
+
+    def render(values: dict) -> str:
+        year = int(values["year"])
+        status = show_year(artists, grid, year, since, notes)
+        return describe(status, year, neighbour_names)
+
+    return widgets.Explorer(controls, fig, artists, render, ALT, title=TITLE)
+
+
+FIGURES = [{
+    "slug": "03_nato_membership_grid", "title": TITLE, "alt": ALT, "source": SOURCE,
+    "make": lambda: membership_explorer().figure,
+}]

@@ -1,0 +1,268 @@
+"""Lesson 05: where 'about 80 percent' comes from — poll figures by question, pollster and reporter.
+
+Data flow: ``data.load("polls")`` + ``data.load("sources")`` -> :func:`poll_table` (adds the
+kind of source that reported each figure and a decimal year) -> :func:`draw_polls` (points
+coloured by what was asked, shaped by whom it was about, ringed when state-affiliated media
+reported the figure, and the article's claim as a reference line) -> :func:`poll_explorer`
+(filters for measure, subject, pollster and source kind). :func:`draw_eu_support` shows Serbian
+support for EU membership by survey series.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+
+from . import data, style, widgets
+
+MEASURE_LABELS = {
+    "favourable_view": "favourable view", "trust": "trust", "approval": "approval",
+    "most_popular_foreign_leader": "most popular foreign leader",
+    "friendliest_country": "friend or ally",
+    "support_eu_membership": "support for EU membership",
+}
+MEASURE_COLORS = {
+    "favourable_view": style.OKABE_ITO["vermillion"], "trust": style.OKABE_ITO["blue"],
+    "approval": style.OKABE_ITO["sky"], "most_popular_foreign_leader": style.OKABE_ITO["orange"],
+    "friendliest_country": style.OKABE_ITO["purple"],
+    "support_eu_membership": style.ACTOR_COLORS["EU"],
+}
+SUBJECT_MARKERS = {"Putin": "o", "Russia": "s", "EU": "D", "China": "^", "USA": "v"}
+KIND_LABELS = {"news": "news outlet", "poll_report": "pollster's or commissioner's own report",
+               "state_affiliated_media": "state-affiliated media", "reference_work": "reference work",
+               "primary_document": "primary document", "analysis": "analysis", "article": "article"}
+ALL_POLLSTERS = "All pollsters"
+X_LIMITS = (2007.5, 2026.5)
+Y_LIMITS = (0, 100)
+SOURCE_LINE = ("polls.csv (each figure as reported; reporters in sources.csv); the 80% line is the "
+               "article's claim (article_claims.csv C17)")
+
+
+def poll_table(polls: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Polls with the reporting source's ``kind``, a ``state_affiliated`` flag and ``year``.
+
+    ``year`` is the date as a decimal year (fieldwork or publication, see ``date_kind``); the
+    percentages stay in ``value_pct`` (0-100). One row per poll figure.
+    """
+    kinds = sources[["source_id", "kind", "publisher"]].rename(columns={"publisher": "source_publisher"})
+    out = polls.merge(kinds, on="source_id", how="left", validate="many_to_one")
+    for col in ("measure", "subject", "kind"):
+        out[col] = out[col].astype(str)
+    out["state_affiliated"] = out["kind"] == "state_affiliated_media"
+    out["year"] = out["date"].dt.year + (out["date"].dt.day_of_year - 1) / 365.25
+    return out
+
+
+def claim_80(claims: pd.DataFrame) -> pd.Series:
+    """The article's 'about 80 percent' row of the claims table (C17)."""
+    return claims.set_index("claim_id").loc["C17"]
+
+
+def draw_polls(ax, frame: pd.DataFrame, claim_pct: float) -> dict:
+    """Scatter of poll figures: x decimal year, y percent of respondents.
+
+    Returns a dict: points {subject: PathCollection} (colour = measure), rings (PathCollection
+    around figures reported by state-affiliated media), claim_line (Line2D), claim_label (Text),
+    empty (Text).
+    """
+    art = {"points": {}}
+    with style.context():
+        for subject, marker in SUBJECT_MARKERS.items():
+            mine = frame[frame["subject"] == subject]
+            art["points"][subject] = ax.scatter(
+                mine["year"], mine["value_pct"].astype(float), marker=marker, s=55,
+                c=[MEASURE_COLORS[m] for m in mine["measure"]], edgecolors="white",
+                linewidths=0.6, zorder=3)
+        ringed = frame[frame["state_affiliated"]]
+        art["rings"] = ax.scatter(ringed["year"], ringed["value_pct"].astype(float), s=190,
+                                  facecolors="none", edgecolors="black", linewidths=1.3, zorder=4)
+        art["claim_line"] = ax.axhline(claim_pct, color="black", ls="--", lw=1.2, zorder=2)
+        art["claim_label"] = ax.text(X_LIMITS[0] + 0.2, claim_pct - 2,
+                                     f"the article's claim:\n'about {claim_pct:.0f} percent' (Jan 2019)",
+                                     fontsize="small", va="top")
+        _year_axis(ax)
+        ax.set_xlabel("Year (fieldwork, or publication where fieldwork is not known)")
+        ax.set_ylabel("Share of respondents (%)")
+        ax.set_title("Poll figures from Serbia: it depends what was asked")
+        ax.legend(handles=_legend_handles(), loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                  frameon=False, fontsize="small")
+        art["empty"] = style.empty_message(ax, "No poll figure matches these filters")
+    return art
+
+
+def _year_axis(ax) -> None:
+    """Fixed limits (the chart never jumps) and whole-year ticks."""
+    ax.set_xlim(*X_LIMITS)
+    ax.set_ylim(*Y_LIMITS)
+    ax.set_xticks(range(2008, 2027, 2))
+
+
+def _legend_handles() -> list:
+    """Key for colours (what was asked), shapes (about whom) and rings (who reported it)."""
+    def dot(color, marker="o", label=""):
+        return Line2D([], [], ls="", marker=marker, color=color, mec="white", ms=8, label=label)
+    handles = [dot(c, label=MEASURE_LABELS[m]) for m, c in MEASURE_COLORS.items()]
+    handles += [dot("#777777", mk, f"about {s}") for s, mk in SUBJECT_MARKERS.items()]
+    handles.append(Line2D([], [], ls="", marker="o", ms=12, mfc="none", mec="black",
+                          label="reported by state-\naffiliated media"))
+    return handles
+
+
+def update_polls(art: dict, frame: pd.DataFrame) -> None:
+    """Show only the rows of ``frame`` (positions and colours updated in place)."""
+    for subject, coll in art["points"].items():
+        mine = frame[frame["subject"] == subject]
+        coll.set_offsets(_xy(mine))
+        coll.set_facecolor([MEASURE_COLORS[m] for m in mine["measure"]] or "none")
+    art["rings"].set_offsets(_xy(frame[frame["state_affiliated"]]))
+    art["empty"].set_visible(frame.empty)
+
+
+def _xy(frame: pd.DataFrame) -> np.ndarray:
+    """(n, 2) array of (year, percent); shape (0, 2) when empty so set_offsets accepts it."""
+    return np.column_stack([frame["year"].to_numpy(float),
+                            frame["value_pct"].to_numpy(float)]).reshape(-1, 2)
+
+
+def select(table: pd.DataFrame, measures, subjects, pollster: str, kinds) -> pd.DataFrame:
+    """Rows matching the chosen measures, subjects, pollster (or all) and source kinds."""
+    keep = (table["measure"].isin(list(measures)) & table["subject"].isin(list(subjects))
+            & table["kind"].isin(list(kinds)))
+    if pollster != ALL_POLLSTERS:
+        keep &= table["pollster"] == pollster
+    return table[keep]
+
+
+def describe(frame: pd.DataFrame, total: int) -> str:
+    """One sentence on the visible figures: how many, their range, how many via state media."""
+    if frame.empty:
+        return f"No poll figure of the {total} matches these filters; widen the selection."
+    low, high = frame["value_pct"].min(), frame["value_pct"].max()
+    state = int(frame["state_affiliated"].sum())
+    asked = ", ".join(sorted({MEASURE_LABELS[m] for m in frame["measure"]}))
+    return (f"Showing {len(frame)} of {total} figures ({asked}), from {low:g}% to {high:g}%; "
+            f"{state} of them reported by state-affiliated media (ringed).")
+
+
+def poll_explorer(polls: pd.DataFrame | None = None, sources: pd.DataFrame | None = None,
+                  claims: pd.DataFrame | None = None) -> widgets.Explorer:
+    """All poll figures over time with filters for measure, subject, pollster and source kind.
+
+    Starts with the questions about Putin and Russia (the article's subject); choose 'support for
+    EU membership' and subject 'EU' to see the EU series on the same axes.
+    """
+    polls = data.load("polls") if polls is None else polls
+    sources = data.load("sources") if sources is None else sources
+    claims = data.load("article_claims") if claims is None else claims
+    table = poll_table(polls, sources)
+    measures = widgets.toggles({MEASURE_LABELS[m]: m for m in MEASURE_LABELS
+                                if m in set(table["measure"])}, "What was asked")
+    subjects = widgets.toggles({s: s for s in SUBJECT_MARKERS if s in set(table["subject"])},
+                               "About whom")
+    subjects.value = [s for s in ("Putin", "Russia") if s in set(table["subject"])]
+    pollster = widgets.dropdown([ALL_POLLSTERS] + sorted(set(table["pollster"])),
+                                description="Pollster")
+    kinds = widgets.toggles({KIND_LABELS[k]: k for k in sorted(set(table["kind"]))},
+                            "Reported by")
+    fig = style.new_figure(10.5, 5.6)
+    big = style.mode() == "projector"  # the legend beside the axes needs more room
+    fig.subplots_adjust(left=0.09, right=0.64 if big else 0.7, top=0.9, bottom=0.2)
+    with style.context():
+        ax = fig.add_subplot()
+    art = draw_polls(ax, table, float(claim_80(claims)["claimed_number"]))
+    style.add_source(fig, SOURCE_LINE)
+
+    def render(values: dict) -> str:
+        shown = select(table, values["measure"], values["subject"], values["pollster"],
+                       values["kind"])
+        update_polls(art, shown)
+        return describe(shown, len(table))
+
+    alt = ("Scatter of poll percentages from 2008 to 2025 against a dashed line at 80 percent, "
+           "the article's claim; favourable-view figures for Putin sit near or above the line, "
+           "trust and 'best friend' figures well below it.")
+    controls = {"measure": measures, "subject": subjects, "pollster": pollster, "kind": kinds}
+    return widgets.Explorer(controls, fig, art, render, alt,
+                            title="Poll figures from Serbia, filtered by question and source")
+
+
+#: Survey series of the EU-support figures, keyed by who commissioned them.
+EU_SERIES = [
+    ("Serbian government office / ministry", ("Serbian Government", "Ministry of European Integration"),
+     style.ACTOR_COLORS["Serbia"]),
+    ("Eurobarometer (European Commission)", ("European Commission",), style.ACTOR_COLORS["EU"]),
+    ("Institute for European Affairs", ("Institute for European Affairs",), style.OKABE_ITO["orange"]),
+    ("IRI (US International Republican Institute)", ("International Republican Institute",),
+     style.OKABE_ITO["purple"]),
+]
+JOINED_SERIES = ("Serbian government office / ministry", "Eurobarometer (European Commission)")
+OTHER_SERIES = ("other pollsters and commissioners", style.OKABE_ITO["grey"])
+
+
+def eu_series(table: pd.DataFrame) -> pd.Series:
+    """Series name of each EU-support row, from ``commissioned_by`` (unknown -> other)."""
+    who = table["commissioned_by"].fillna("")
+    out = pd.Series(OTHER_SERIES[0], index=table.index, dtype="str")
+    for name, keys, _ in EU_SERIES:
+        out[who.str.contains("|".join(keys), regex=True)] = name
+    return out
+
+
+def draw_eu_support(ax, table: pd.DataFrame) -> dict:
+    """Serbian support for EU membership (percent) over time, one line per survey series.
+
+    Returns a dict: lines {series: Line2D} with the series' rows in date order, labels
+    {series: Text} written at each line's last point.
+    """
+    eu = table[table["measure"] == "support_eu_membership"].sort_values("date")
+    series = eu_series(eu)
+    art = {"lines": {}, "labels": {}}
+    with style.context():
+        for name, colour in [(n, c) for n, _, c in EU_SERIES] + [OTHER_SERIES]:
+            mine = eu[series == name]
+            # join only series that repeat one question; the others mix wordings
+            ls = "-" if name in JOINED_SERIES else ""
+            (line,) = ax.plot(mine["year"], mine["value_pct"].astype(float), ls=ls, marker="o",
+                              color=colour, lw=1.6, ms=6, label=name)
+            art["lines"][name] = line
+        _year_axis(ax)
+        ax.axhline(50, color="#777777", lw=0.8)
+        ax.set_xlabel("Year (fieldwork, or publication where fieldwork is not known)")
+        ax.set_ylabel("Share of respondents in favour (%)")
+        ax.set_title("Support for EU membership in Serbia, by survey series")
+        ax.legend(loc="upper right", frameon=False, fontsize="small")
+    return art
+
+
+def eu_support_figure(polls: pd.DataFrame | None = None, sources: pd.DataFrame | None = None):
+    """The EU-support chart as a Figure."""
+    polls = data.load("polls") if polls is None else polls
+    sources = data.load("sources") if sources is None else sources
+    fig = style.new_figure(10, 5.2)
+    fig.subplots_adjust(left=0.09, right=0.97, top=0.9, bottom=0.2)
+    with style.context():
+        ax = fig.add_subplot()
+    draw_eu_support(ax, poll_table(polls, sources))
+    style.add_source(fig, "polls.csv (questions differ: 'would vote yes in a referendum', "
+                          "'a good thing', 'support membership')")
+    return fig
+
+
+def show(fig):
+    """Display a Figure as a fixed-width PNG in a notebook (no pyplot involved)."""
+    from IPython.display import Image
+
+    return Image(style.png(fig), width=int(style.image_width()[:-2]))
+
+
+FIGURES = [
+    {"slug": "05_poll_figures", "title": "Poll figures from Serbia: it depends what was asked",
+     "alt": "Scatter of poll percentages about Putin and Russia, 2008-2025, with the article's "
+            "80 percent claim as a dashed line; figures reported by state-affiliated media ringed.",
+     "source": SOURCE_LINE, "make": lambda: poll_explorer().figure},
+    {"slug": "05_eu_support", "title": "Support for EU membership in Serbia, by survey series",
+     "alt": "Lines of the share of Serbians supporting EU membership, 2009-2025, by survey series; "
+            "most values fall between about 30 and 65 percent.",
+     "source": "polls.csv", "make": lambda: eu_support_figure()},
+]

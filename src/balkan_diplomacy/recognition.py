@@ -1,0 +1,254 @@
+"""Lesson 02: how many states recognise Kosovo, as each side counts them.
+
+``recognitions.csv`` keeps every published count with who claims it: Pristina's government,
+Belgrade's government, or an independent compilation. The counts disagree (they count different
+things and dispute withdrawals), so the chart draws one series per claimant side and never merges
+them. Belgrade's claimed *withdrawals* are a different measure and are drawn distinctly (dashed,
+crosses) on the same scale of states.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import data, style, widgets
+
+#: Series of the chart: (side, measure) pairs, in drawing order.
+SERIES = {
+    "kosovo_government": ("kosovo_government", "recognising"),
+    "serbia_government": ("serbia_government", "recognising"),
+    "independent": ("independent", "recognising"),
+    "serbia_withdrawn": ("serbia_government", "withdrawn"),
+}
+SERIES_LABELS = {
+    "kosovo_government": "Pristina's government: states recognising",
+    "serbia_government": "Belgrade's government: states recognising",
+    "independent": "Independent counts: states recognising",
+    "serbia_withdrawn": "Belgrade's government: recognitions it says were withdrawn",
+}
+#: Short labels written at the end of each line.
+SHORT_LABELS = {
+    "kosovo_government": "Pristina's claims",
+    "serbia_government": "Belgrade's claims",
+    "independent": "Independent counts",
+    "serbia_withdrawn": "Withdrawals\nBelgrade claims",
+}
+SERIES_COLORS = {
+    "kosovo_government": style.ACTOR_COLORS["Kosovo"],
+    "serbia_government": style.ACTOR_COLORS["Serbia"],
+    "independent": style.OKABE_ITO["black"],
+    "serbia_withdrawn": style.ACTOR_COLORS["Serbia"],
+}
+#: Whose claim, in the caption's words.
+CLAIMANT_WORDS = {
+    "kosovo_government": "Pristina's latest count",
+    "serbia_government": "Belgrade's latest count of states recognising",
+    "independent": "the latest independent count",
+    "serbia_withdrawn": "Belgrade's latest count of withdrawals",
+}
+UN_MEMBERS = 193
+MAJORITY = UN_MEMBERS // 2 + 1  # 97: more than half of 193, the threshold Dačić argued about
+Y_MAX = 130  # fixed: the highest count in the table is 118
+X_RANGE = (pd.Timestamp("2008-01-01"), pd.Timestamp("2027-01-01"))
+SOURCE = ("recognitions.csv: counts as claimed by the governments in Pristina and Belgrade and by "
+          "independent compilations (Wikipedia revisions, The Economist, Political Geography Now, "
+          "Reuters). One Belgrade figure (Aug 2019) is known only via Sputnik, Russian state media.")
+TITLE = "How many states recognise Kosovo? It depends who is counting"
+ALT = ("Line chart of the number of states recognising Kosovo, 2008 to 2025, one line per "
+       "claimant: Pristina's government (orange) rises to 118 in 2025; independent counts (black) "
+       "rise from 52 in 2008 to about 110 in 2025, with two different counts (97 and 101) for "
+       "September 2020; Belgrade's government (blue) gives 92 in 2020 and 84 in 2023. A dashed "
+       "blue line shows the withdrawals Belgrade claims: 11 in 2018, 14 in 2019, 18 in 2020. A "
+       "dotted line marks 97, more than half of the 193 UN members, and a vertical line marks the "
+       "year chosen with the slider.")
+
+
+def series_frames(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Rows of ``recognitions`` for each series key of :data:`SERIES`, sorted by date.
+
+    Returns {series key: DataFrame with as_of_date, as_of_date_text, date_precision, count,
+    claimant, note, source_id}; a series with no rows gets an empty frame.
+    """
+    out = {}
+    for key, (side, measure) in SERIES.items():
+        rows = frame[(frame["side"] == side) & (frame["measure"] == measure)]
+        out[key] = rows.sort_values(["as_of_date", "count"]).reset_index(drop=True)
+    return out
+
+
+def year_end(year: int) -> pd.Timestamp:
+    """The last day of ``year``: the slider compares the claims as they stood then."""
+    return pd.Timestamp(year=int(year), month=12, day=31)
+
+
+def claims_at(frame: pd.DataFrame, when) -> pd.DataFrame:
+    """Each series' latest claim on or before ``when`` (a date or a year).
+
+    Returns one row per series that has a claim by then (columns: series, label, as_of, count,
+    claimant, source_id); several counts of the same latest date are all kept, because the
+    sources disagree and we show the disagreement.
+    """
+    when = year_end(when) if isinstance(when, (int, np.integer)) else pd.Timestamp(when)
+    rows = []
+    for key, part in series_frames(frame).items():
+        part = part[part["as_of_date"] <= when]
+        if part.empty:
+            continue
+        latest = part[part["as_of_date"] == part["as_of_date"].max()]
+        for _, r in latest.iterrows():
+            rows.append({"series": key, "label": SERIES_LABELS[key],
+                         "as_of": data.format_date(r["as_of_date"], r["date_precision"]),
+                         "count": int(r["count"]), "claimant": r["claimant"],
+                         "source_id": r["source_id"]})
+    columns = ["series", "label", "as_of", "count", "claimant", "source_id"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+@dataclass
+class RecognitionArtists:
+    """What :func:`draw_recognitions` drew, by series key."""
+
+    lines: dict = field(default_factory=dict)     # series -> Line2D (all its claims)
+    labels: dict = field(default_factory=dict)    # series -> Text at the right edge
+    current: dict = field(default_factory=dict)   # series -> Line2D, the claim at the marker
+    marker: object = None                         # vertical Line2D at the chosen date
+    marker_label: object = None                   # Text above it
+    majority: object = None                       # horizontal Line2D at 97
+    empty: object = None                          # Text shown when nothing is selected
+
+
+def _spread(values: list[float], gap: float) -> list[float]:
+    """Nudge label heights apart so no two are closer than ``gap`` (data units)."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    out = list(values)
+    for before, i in zip(order, order[1:]):
+        out[i] = max(out[i], out[before] + gap)
+    return out
+
+
+def _draw_series(ax, key: str, part: pd.DataFrame, artists: RecognitionArtists) -> None:
+    withdrawn = key == "serbia_withdrawn"
+    color = SERIES_COLORS[key]
+    (line,) = ax.plot(part["as_of_date"], part["count"].astype(float), color=color,
+                      linestyle="--" if withdrawn else "-", marker="X" if withdrawn else "o",
+                      markerfacecolor="white" if withdrawn else color, label=SERIES_LABELS[key])
+    (current,) = ax.plot([], [], marker="o", markersize=14, markerfacecolor="none",
+                         markeredgecolor=color, markeredgewidth=2.5, linestyle="none")
+    artists.lines[key], artists.current[key] = line, current
+
+
+def draw_recognitions(ax, frame: pd.DataFrame) -> RecognitionArtists:
+    """Draw every series of ``recognitions`` (counts of states against dates) onto ``ax``.
+
+    Fixed limits: x from 2008 to 2026, y from 0 to 130 states. Returns the artists; the marker
+    starts at the end of the last year in the table.
+    """
+    parts = series_frames(frame)
+    artists = RecognitionArtists()
+    with style.context():
+        for key, part in parts.items():
+            _draw_series(ax, key, part, artists)
+        ends = {k: float(p["count"].iloc[-1]) for k, p in parts.items() if not p.empty}
+        ends["majority"] = float(MAJORITY)
+        for key, y in zip(ends, _spread(list(ends.values()), gap=12)):
+            # labels sit in the right margin, nudged apart, instead of a legend
+            text = SHORT_LABELS.get(key, f"{MAJORITY}: over half of\nthe {UN_MEMBERS} UN members")
+            label = ax.annotate(text, xy=(1.01, y), xycoords=("axes fraction", "data"),
+                                color=SERIES_COLORS.get(key, "#555555"), va="center",
+                                fontweight="normal" if key == "majority" else "bold",
+                                fontsize="small" if key == "majority" else None,
+                                annotation_clip=False)
+            if key != "majority":
+                artists.labels[key] = label
+        artists.majority = ax.axhline(MAJORITY, color=style.OKABE_ITO["grey"], linestyle=":",
+                                      linewidth=1.5)
+        last = int(frame["as_of_date"].max().year) if len(frame) else X_RANGE[1].year - 1
+        artists.marker = ax.axvline(year_end(last), color="#555555", linewidth=1.2)
+        artists.marker_label = ax.text(year_end(last), Y_MAX, f"end of {last}", ha="right",
+                                       va="top", color="#555555", fontsize="small")
+        ax.set_xlim(*X_RANGE)
+        ax.set_ylim(0, Y_MAX)
+        ax.set_ylabel("Number of states (count)")
+        ax.set_xlabel("Date the count refers to (year)")
+        ax.set_title(TITLE, loc="left")
+        artists.empty = style.empty_message(ax, "No claimant selected: choose one above")
+    return artists
+
+
+def _latest_by_year(parts: dict, years: list[int]) -> dict:
+    """{series: {year: DataFrame of the latest claim(s) by the end of that year}} (once, at build)."""
+    out = {}
+    for key, part in parts.items():
+        out[key] = {}
+        for y in years:
+            upto = part[part["as_of_date"] <= year_end(y)]
+            out[key][y] = upto[upto["as_of_date"] == upto["as_of_date"].max()] if len(upto) else upto
+    return out
+
+
+def _phrase(key: str, rows: pd.DataFrame) -> str:
+    """'Pristina's latest count: 99 (5 April 2013)' or 'Pristina's ...: none yet'."""
+    if rows.empty:
+        return f"{CLAIMANT_WORDS[key]}: none in the table yet"
+    counts = sorted(int(c) for c in rows["count"])
+    value = str(counts[0]) if len(counts) == 1 else " and ".join(map(str, counts))
+    first = rows.iloc[0]
+    when = data.format_date(first["as_of_date"], first["date_precision"])
+    return f"{CLAIMANT_WORDS[key]}: {value} ({when})"
+
+
+def describe(selected, year: int, latest: dict) -> str:
+    """One plain sentence: what each selected claimant said by the end of ``year``."""
+    if not selected:
+        return f"No claimant selected, so nothing is drawn for the end of {year}."
+    parts = [_phrase(k, latest[k][year]) for k in SERIES if k in selected]
+    return (f"At the end of {year}, " + "; ".join(parts) + ". The counts differ because the "
+            "claimants count different things and disagree about withdrawals.")
+
+
+def recognition_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
+    """Chart of recognition counts per claimant, with claimant toggles and a year slider.
+
+    The slider (bounded by the years of the table) moves a marker to the end of that year and
+    circles each selected claimant's latest count by then; the caption states them in words.
+    """
+    frame = data.load("recognitions") if frame is None else frame
+    parts = series_frames(frame)
+    years = list(range(int(frame["as_of_date"].min().year), int(frame["as_of_date"].max().year) + 1))
+    latest = _latest_by_year(parts, years)  # prepared once: render only looks up
+    fig = style.new_figure(10, 5.2)
+    with style.context():  # axes made inside the context take the mode's tick and label sizes
+        ax = fig.add_axes((0.09, 0.26, 0.64, 0.64))
+    artists = draw_recognitions(ax, frame)
+    style.add_source(fig, SOURCE)
+    controls = {"series": widgets.toggles({SERIES_LABELS[k]: k for k in SERIES}, "Claimant"),
+                "year": widgets.year_slider(years, description="Compare at the end of")}
+    controls["series"].layout.width = "560px"
+
+    def render(values: dict) -> str:
+        selected, year = set(values["series"]), int(values["year"])
+        for key in SERIES:
+            on = key in selected
+            artists.lines[key].set_visible(on)
+            if key in artists.labels:
+                artists.labels[key].set_visible(on)
+            rows = latest[key][year]
+            artists.current[key].set_data(list(rows["as_of_date"]), [float(c) for c in rows["count"]])
+            artists.current[key].set_visible(on and not rows.empty)
+        artists.marker.set_xdata([year_end(year)] * 2)
+        artists.marker_label.set_x(year_end(year))
+        artists.marker_label.set_ha("left" if year < years[0] + 2 else "right")  # stay inside
+        artists.marker_label.set_text(f"end of {year}")
+        artists.empty.set_visible(not selected)
+        return describe(selected, year, latest)
+
+    return widgets.Explorer(controls, fig, artists, render, ALT, title=TITLE)
+
+
+FIGURES = [{
+    "slug": "02_recognition_claims", "title": TITLE, "alt": ALT, "source": SOURCE,
+    "make": lambda: recognition_explorer().figure,
+}]

@@ -1,0 +1,267 @@
+"""Lesson 01: an interactive timeline of the events in ``data/events.csv`` (1999 to today).
+
+One row per category, one dot per event, coloured by category; events the article refers to
+(``in_article``) get a black ring. A year-range slider and category toggles choose what is shown;
+a dropdown of the events shown picks one whose details (date as precise as it is known, summary,
+source with link) appear under the chart.
+
+Dates are plotted as decimal years at the start of their period: an event known only to the
+month sits on the first of that month (``data.load`` parses partial dates that way).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import ipywidgets
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Rectangle
+
+from . import data, style, widgets
+
+CATEGORIES = list(style.CATEGORY_LABELS)  # top to bottom, in the schema's order
+TITLE = "Events in the Western Balkans, 1999 to today"
+SOURCE = ("data/events.csv: dated events compiled for these lessons, each row with its own "
+          "source (see the details under the chart). Ringed: events Samorukov (2019) refers to.")
+ALT = ("A timeline from 1999 to 2026. Six rows, one per category (Kosovo's status, NATO, EU, "
+       "Russia–Serbia, Serbian politics, region), each event a coloured dot at its date; dots "
+       "of events the article refers to have a black ring; the selected event is marked by a "
+       "vertical line and named at the top. A shaded band shows the chosen years.")
+
+
+def show(fig):
+    """Display a static figure in a notebook as a PNG of fixed width (no pyplot involved)."""
+    from IPython.display import Image  # only notebooks need IPython
+
+    return Image(data=style.png(fig), format="png", width=style.IMAGE_WIDTH_PX[style.mode()])
+
+
+def category_counts_chart(events: pd.DataFrame):
+    """A horizontal bar chart of the number of events per category; returns (figure, bars)."""
+    counts = events["category"].astype(str).value_counts().reindex(CATEGORIES, fill_value=0)
+    fig = style.new_figure(8.0, 3.6)
+    fig.subplots_adjust(left=0.2, right=0.95, top=0.85, bottom=0.24)
+    with style.context():
+        ax = fig.add_subplot()
+        bars = draw_category_counts(ax, counts)
+        ax.set_title("Events per category in events.csv", loc="left", fontweight="bold")
+    style.add_source(fig, "data/events.csv (events compiled for these lessons)")
+    return fig, bars
+
+
+def draw_category_counts(ax, counts: pd.Series):
+    """Bars of ``counts`` (events per category, in CATEGORIES order), each labelled with its
+    number; returns the BarContainer."""
+    labels = [style.CATEGORY_LABELS[c] for c in counts.index]
+    bars = ax.barh(labels, counts.to_numpy(), color=[style.CATEGORY_COLORS[c] for c in counts.index])
+    ax.bar_label(bars, padding=3)
+    ax.invert_yaxis()  # first category at the top, as on the timeline
+    ax.set_xlabel("Number of events")
+    ax.grid(axis="y", visible=False)
+    return bars
+
+
+def decimal_year(dates: pd.Series) -> np.ndarray:
+    """Dates as decimal years (2008-07-01 -> about 2008.5), as a float array."""
+    start = pd.to_datetime(dates.dt.year.astype(str) + "-01-01")
+    days = np.where(dates.dt.is_leap_year, 366.0, 365.0)
+    return dates.dt.year.to_numpy(float) + (dates - start).dt.days.to_numpy(float) / days
+
+
+def prepare(events: pd.DataFrame) -> pd.DataFrame:
+    """Add plotting columns: ``x`` (decimal year), ``y`` (row of the category, 0 at the top,
+    nudged apart when two events of a category share a date), ``year`` (int) and ``when``
+    (the date written as precisely as it is known). Returns a new frame sorted by date."""
+    out = events.sort_values(["date", "event_id"]).reset_index(drop=True)
+    out["x"] = decimal_year(out["date"])
+    out["year"] = out["date"].dt.year.astype(int)
+    rows = out["category"].astype(str).map({c: i for i, c in enumerate(CATEGORIES)})
+    # events of one category on the same day would hide each other: spread them vertically
+    rank = out.groupby(["category", "date"], observed=True).cumcount()
+    size = out.groupby(["category", "date"], observed=True)["event_id"].transform("size")
+    out["y"] = rows.astype(float) + (rank - (size - 1) / 2) * 0.22
+    out["when"] = [data.format_date(d, p) for d, p in zip(out["date"], out["date_precision"])]
+    return out
+
+
+@dataclass
+class TimelineArtists:
+    """What :func:`draw_timeline` drew."""
+
+    points: dict  # category -> PathCollection of its dots
+    article: object  # PathCollection: black rings around in_article events
+    selected: object  # Line2D: vertical line at the selected event
+    selected_label: object  # Text: the selected event, top left (also when filtered out)
+    span: Rectangle  # shaded band of the chosen years
+    empty: object  # Text shown when nothing is selected
+
+
+def draw_timeline(ax, events: pd.DataFrame, first: int = 1999, last: int | None = None):
+    """Draw the timeline axes once, showing ``events`` (a :func:`prepare`-d frame).
+
+    ``first``/``last``: the x-axis limits in years (fixed, so the chart never jumps). Returns
+    a :class:`TimelineArtists`; :func:`update_timeline` changes what they show.
+    """
+    last = int(events["year"].max()) if last is None and len(events) else (last or 2026)
+    with style.context():
+        size = style.rc()["lines.markersize"] ** 2 * (1.5 if style.mode() == "projector" else 2.2)
+        span = Rectangle((first, -0.6), last + 1 - first, len(CATEGORIES) + 0.2,
+                         facecolor="#f1f1f1", edgecolor="none", zorder=0)
+        ax.add_patch(span)
+        points = {c: ax.scatter([], [], s=size, color=style.CATEGORY_COLORS[c],
+                                edgecolor="white", linewidth=0.6, zorder=3) for c in CATEGORIES}
+        article = ax.scatter([], [], s=size * 2.6, facecolor="none", edgecolor="black",
+                             linewidth=style.rc()["lines.linewidth"] * 0.8, zorder=4)
+        selected = ax.axvline(first, color="#333333", linewidth=1.2, linestyle=":", zorder=2,
+                              visible=False)
+        selected_label = ax.text(0.0, 1.01, "", transform=ax.transAxes, ha="left",
+                                 va="bottom", fontsize=style.rc()["font.size"] * 0.9)
+        empty = style.empty_message(ax, "No event in this selection")
+        ax.set_xlim(first - 0.5, last + 1)
+        ax.set_ylim(len(CATEGORIES) - 0.4, -0.6)  # first category at the top
+        ax.set_yticks(range(len(CATEGORIES)), [style.CATEGORY_LABELS[c] for c in CATEGORIES])
+        for tick, c in zip(ax.get_yticklabels(), CATEGORIES):
+            tick.set_color(style.CATEGORY_COLORS[c])
+            tick.set_fontweight("bold")
+        ax.set_xlabel("Year")
+        ax.grid(axis="y", visible=False)
+        ax.tick_params(axis="y", length=0)
+    art = TimelineArtists(points, article, selected, selected_label, span, empty)
+    update_timeline(art, events, first, last, None)
+    return art
+
+
+def update_timeline(art: TimelineArtists, shown: pd.DataFrame, first: int, last: int,
+                    selected: pd.Series | None) -> None:
+    """Show only ``shown`` (a filtered :func:`prepare`-d frame), shade ``first``-``last`` and
+    mark ``selected`` (a row of it, or None)."""
+    for c, collection in art.points.items():
+        rows = shown[shown["category"] == c]
+        collection.set_offsets(rows[["x", "y"]].to_numpy(float).reshape(-1, 2))
+    ringed = shown[shown["in_article"].fillna(False).astype(bool)]
+    art.article.set_offsets(ringed[["x", "y"]].to_numpy(float).reshape(-1, 2))
+    art.span.set_x(first)
+    art.span.set_width(last + 1 - first)
+    art.empty.set_visible(shown.empty)
+    if selected is None:
+        art.selected.set_visible(False)
+        art.selected_label.set_text("")
+        return
+    art.selected.set_xdata([selected["x"], selected["x"]])
+    art.selected.set_visible(True)
+    art.selected_label.set_text(f"Selected: {selected['when']} · {selected['title']}")
+
+
+def describe(shown: pd.DataFrame, first: int, last: int, categories, selected=None,
+             inside: bool = True) -> str:
+    """One sentence saying what the timeline shows (and which event is picked)."""
+    span = f"in {first}" if first == last else f"from {first} to {last}"
+    picked = ""
+    if selected is not None:
+        where = "" if inside else " (outside the chosen years or categories)"
+        picked = f" Selected: {selected['when']}, {selected['title']}{where}."
+    if not categories:
+        return (f"No category is selected, so no event is shown ({span}); choose at least "
+                f"one.{picked}")
+    names = ", ".join(style.CATEGORY_LABELS[c] for c in CATEGORIES if c in categories)
+    if shown.empty:
+        return f"No event {span} in the chosen categories ({names}).{picked}"
+    ringed = int(shown["in_article"].fillna(False).astype(bool).sum())
+    sentence = (f"{len(shown)} event{'s' if len(shown) != 1 else ''} {span} in {names}; "
+                f"{ringed} of them the article refers to (ringed)")
+    return sentence + "." + picked
+
+
+def details_html(event: pd.Series | None, sources: pd.DataFrame, inside: bool = True) -> str:
+    """The selected event as escaped HTML: date, category, title, summary, actors, source link;
+    a note when it lies outside the chosen years or categories."""
+    if event is None:
+        return "<i>No event selected.</i>"
+    note = ("" if inside else '<span style="color:#a34700">Outside the years or categories '
+            "you chose (not drawn as a dot).</span><br>")
+    e = {k: html.escape(str(v)) for k, v in event.items()}
+    src = sources.set_index("source_id").loc[event["source_id"]]
+    label = " (state-affiliated media)" if src["kind"] == "state_affiliated_media" else ""
+    link = (f'<a href="{html.escape(src["url"])}" target="_blank" rel="noopener">'
+            f'{html.escape(src["publisher"])}, “{html.escape(src["title"])}”</a>{label}')
+    article = "yes" if bool(event["in_article"]) else "no"
+    return (f'<div class="bd-event">{note}<b>{e["when"]}</b> · '
+            f'{html.escape(style.CATEGORY_LABELS[str(event["category"])])} · {e["event_id"]}<br>'
+            f'<b>{e["title"]}</b><br>{e["summary"]}<br>'
+            f'<span style="color:#555">Actors: {e["actors"]}. Referred to in the article: '
+            f'{article}.</span><br>Source: {link}</div>')
+
+
+def _options(shown: pd.DataFrame) -> list[tuple[str, str]]:
+    """Menu entries 'date · title' -> event id, in date order."""
+    return [(f"{d} · {t}", i) for d, t, i in zip(shown["date_text"], shown["title"],
+                                                  shown["event_id"])]
+
+
+def timeline_explorer(events: pd.DataFrame | None = None, sources: pd.DataFrame | None = None):
+    """Years slider, category toggles and an event dropdown driving the timeline.
+
+    Returns a :class:`widgets.Explorer` whose ``artists`` is a :class:`TimelineArtists`; the
+    event details are in ``explorer.details`` (an HTML widget under the chart).
+    """
+    table = prepare(data.load("events") if events is None else events)
+    sources = data.load("sources") if sources is None else sources
+    first, last = 1999, int(table["year"].max())
+    by_category = {c: table[table["category"] == c] for c in CATEGORIES}  # prepared once
+    by_id = table.set_index("event_id", drop=False)
+    fig = style.new_figure(9.0, 4.8)
+    projector = style.mode() == "projector"  # larger labels need wider margins
+    fig.subplots_adjust(left=0.23 if projector else 0.17, right=0.98, top=0.83,
+                        bottom=0.23 if projector else 0.2)
+    with style.context():  # spines and grid of the current mode
+        ax = fig.add_subplot()
+    art = draw_timeline(ax, table, first, last)
+    with style.context():
+        fig.suptitle(TITLE,
+                     fontweight="bold", x=0.01, ha="left", y=0.975)
+    style.add_source(fig, SOURCE)
+    labels = {style.CATEGORY_LABELS[c]: c for c in CATEGORIES}
+    years = widgets.year_range_slider(first, last)
+    cats = widgets.toggles(labels, "Categories (Ctrl/Cmd-click)")
+    pick = widgets.dropdown(_options(table), description="Event")
+    pick.layout = {"width": "640px"}
+    details = ipywidgets.HTML(layout={"width": style.image_width()})
+
+    def render(values: dict) -> str:
+        lo, hi = values["years"]
+        chosen = [c for c in CATEGORIES if c in values["categories"]]
+        parts = [f[(f["year"] >= lo) & (f["year"] <= hi)] for c, f in by_category.items()
+                 if c in chosen]
+        shown = pd.concat(parts).sort_values(["x", "event_id"]) if parts else table.iloc[:0]
+        # the menu always lists every event (a list that changed with the filters would make
+        # some menu values invalid); an event outside the selection is still described
+        selected = by_id.loc[pick.value]
+        inside = bool((shown["event_id"] == pick.value).any())
+        update_timeline(art, shown, lo, hi, selected)
+        details.value = details_html(selected, sources, inside)
+        return describe(shown, lo, hi, chosen, selected, inside)
+
+    explorer = widgets.Explorer({"years": years, "categories": cats, "event": pick}, fig, art,
+                                render, ALT, title="Timeline of events")
+    explorer.details = details
+    explorer.children = (*explorer.children, details)
+    return explorer
+
+
+FIGURES = [{
+    "slug": "01_timeline",
+    "title": TITLE,
+    "alt": ALT,
+    "source": SOURCE,
+    "make": lambda: timeline_explorer().figure,
+}]
+FIGURES.append({
+    "slug": "01_events_per_category",
+    "title": "Events per category in events.csv",
+    "alt": "Horizontal bars: the number of events in each of the six categories of events.csv, "
+           "each bar labelled with its count.",
+    "source": "data/events.csv",
+    "make": lambda: category_counts_chart(data.load("events"))[0],
+})

@@ -1,0 +1,164 @@
+"""The instructor guide runs clean, covers every lesson, and agrees with the lessons and quizzes.
+
+The guide's timing lines are written from the lessons' header lines; these tests catch the two
+drifting apart, a lesson with too few exercises, and an answer key that misses a quiz answer.
+"""
+
+import html
+import json
+import re
+
+import nbformat
+import pytest
+
+from balkan_diplomacy import article, guide
+from notebook_runner import ROOT, execute, outputs_of
+
+GUIDE = ROOT / "notebooks" / "instructor_guide.ipynb"
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NUMBERS = [p.name[:2] for p in LESSONS]
+# "*Teaching 20 min · exercises 15 min · needs: 01_timeline*" in a lesson's header
+TIMING = re.compile(r"Teaching\s+(\d+)\s*min\s*·\s*exercises\s+(\d+)\s*min", re.IGNORECASE)
+SECTION = re.compile(r"^##\s+(\d\d)\b")
+ANSWER_KEY = re.compile(r"""guide\.answer_key\(\s*["'](\d\d)["']\s*\)""")
+ARTICLE_QUOTE = re.compile(r"“([^”]+)”")  # the guide puts quotations from the article in “ ”
+
+
+@pytest.fixture(scope="module")
+def guide_nb():
+    return nbformat.read(GUIDE, as_version=4)
+
+
+def sections(nb) -> dict[str, list]:
+    """Cells of each lesson section, keyed by lesson number: from '## NN ...' to the next '## '."""
+    found, current = {}, None
+    for cell in nb.cells:
+        first = cell.source.lstrip().splitlines()[0] if cell.source.strip() else ""
+        if cell.cell_type == "markdown" and first.startswith("## "):
+            m = SECTION.match(first)
+            current = m.group(1) if m else None
+            if current:
+                found.setdefault(current, [])
+        if current:
+            found[current].append(cell)
+    return found
+
+
+def timing_in(cells) -> tuple[int, int] | None:
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            m = TIMING.search(cell.source)
+            if m:
+                return int(m.group(1)), int(m.group(2))
+    return None
+
+
+def lesson_timing(path) -> tuple[int, int] | None:
+    """The timing stated in the lesson's header (its first markdown cells, before any '## ')."""
+    header = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("## "):
+            break
+        header.append(cell)
+    return timing_in(header)
+
+
+def guide_text(nb) -> str:
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def test_guide_is_committed_clean(guide_nb):
+    for cell in guide_nb.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs, "instructor_guide.ipynb: committed with outputs"
+            assert cell.execution_count is None, "instructor_guide.ipynb: execution counts"
+    nbformat.validate(guide_nb)
+
+
+def test_first_code_cell_imports_guide(guide_nb):
+    code = [c for c in guide_nb.cells if c.cell_type == "code"]
+    assert code and code[0].source.strip() == "from balkan_diplomacy import guide"
+
+
+def test_every_answer_key_in_the_guide_has_a_lesson(guide_nb):
+    called = {m.group(1) for c in guide_nb.cells if c.cell_type == "code"
+              for m in ANSWER_KEY.finditer(c.source)}
+    assert called, "the guide calls guide.answer_key for no lesson"
+    missing = sorted(called - set(NUMBERS))
+    assert not missing, f"the guide has answer keys for lessons that do not exist yet: {missing}"
+
+
+@pytest.mark.notebooks
+def test_guide_runs_clean(guide_nb):
+    called = {m.group(1) for c in guide_nb.cells if c.cell_type == "code"
+              for m in ANSWER_KEY.finditer(c.source)}
+    if called - set(NUMBERS):
+        pytest.skip(f"lessons not written yet: {sorted(called - set(NUMBERS))}")
+    nb = execute(GUIDE)
+    for cell, out in outputs_of(nb):
+        assert out.output_type != "error", f"{out.get('ename')}: {out.get('evalue')}"
+        if out.output_type == "stream":
+            assert out.name != "stderr", f"printed to stderr:\n{out.text[:500]}"
+        assert "Traceback" not in json.dumps(out.get("data", {}))
+    keys = [c for c in nb.cells if c.cell_type == "code" and ANSWER_KEY.search(c.source)]
+    for cell in keys:  # each answer key shows something
+        assert any(o.output_type == "execute_result" for o in cell.outputs), cell.source
+
+
+@pytest.mark.parametrize("nn", NUMBERS)
+def test_guide_has_a_section_with_an_answer_key_per_lesson(guide_nb, nn):
+    found = sections(guide_nb)
+    assert nn in found, f"the guide has no '## {nn} ...' section"
+    calls = [m.group(1) for c in found[nn] if c.cell_type == "code"
+             for m in ANSWER_KEY.finditer(c.source)]
+    assert calls == [nn], f"section {nn} should call guide.answer_key({nn!r}) once, found {calls}"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=NUMBERS)
+def test_guide_timing_equals_the_lesson_header(guide_nb, path):
+    nn = path.name[:2]
+    in_lesson = lesson_timing(path)
+    assert in_lesson, f"{path.name}: no '*Teaching N min · exercises M min*' line in its header"
+    in_guide = timing_in(sections(guide_nb).get(nn, []))
+    assert in_guide, f"guide section {nn}: no timing line"
+    assert in_guide == in_lesson, (f"guide says teaching/exercises {in_guide}, "
+                                   f"{path.name} says {in_lesson}")
+
+
+@pytest.mark.parametrize("nn", NUMBERS)
+def test_every_lesson_has_at_least_two_exercises_with_solutions(nn):
+    pairs = guide.exercises(nn)
+    assert len(pairs) >= 2, f"lesson {nn}: {len(pairs)} exercise/solution pairs, want at least 2"
+    for prompt, solution in pairs:
+        assert prompt.startswith("## Exercise"), f"lesson {nn}: solution cell without an exercise"
+        assert solution.strip(), f"lesson {nn}: empty solution for {prompt.splitlines()[0]}"
+
+
+@pytest.mark.parametrize("nn", NUMBERS)
+def test_answer_key_contains_every_quiz_answer(nn):
+    quiz = guide.quiz_answers(nn)
+    lesson = "\n".join(c.source for c in nbformat.read(guide.lesson_path(nn), as_version=4).cells)
+    if re.search(rf"""quiz\(\s*["']{nn}["']\s*\)""", lesson):
+        assert len(quiz), f"lesson {nn} shows quiz({nn!r}) but data/quizzes.csv has no questions"
+    shown = html.unescape(guide.answer_key(nn).data)
+    for row in quiz.itertuples():
+        assert row.question in shown, f"lesson {nn}: question {row.question_no} missing"
+        assert f"Answer: {row.answer}." in shown, f"lesson {nn}: answer to Q{row.question_no} missing"
+
+
+def test_guide_quotes_the_article_verbatim_and_briefly(guide_nb, article_paragraphs):
+    body = " ".join(" ".join(p.split()) for p in article_paragraphs)
+    quotes = ARTICLE_QUOTE.findall(guide_text(guide_nb))
+    assert quotes, "the guide quotes nothing from the article"
+    for q in quotes:
+        q = " ".join(q.split())
+        assert article.word_count(q) <= article.MAX_QUOTE_WORDS, f"quote too long: {q}"
+        assert q in body, f"not verbatim in the article: {q}"
+
+
+def test_guide_keeps_both_name_forms_and_diacritics(guide_nb):
+    text = guide_text(guide_nb)
+    for name in ("Priština", "Prishtina", "Vučić", "Kurti"):
+        assert name in text, name
+    assert "Vucic" not in text and "Pristina/Prishtina" not in text
+    assert article.URL in text

@@ -1,0 +1,117 @@
+"""Lesson 06: the interests table, the matrix drawing and the explorer."""
+
+import itertools
+
+import pytest
+
+from balkan_diplomacy import data, interests, style
+
+
+@pytest.fixture(scope="module")
+def table():
+    return data.load("interests")
+
+
+def test_every_row_is_attributed_and_article_rows_have_a_claim(table):
+    article = table[table.attributed_to == interests.ARTICLE]
+    assert (article.source_id == "samorukov-2019").all()
+    assert article.claim_id.notna().all()
+    assert set(article.actor) >= {"Belgrade", "Moscow", "Brussels", "Washington"}
+    # Pristina is absent from the article's argument: its rows are its own or the record
+    assert "Pristina" not in set(article.actor)
+    assert len(table[table.actor == "Pristina"]) >= 3
+    for actor in interests.ACTORS:
+        own = table[(table.actor == actor) & (table.attributed_to != interests.ARTICLE)]
+        assert len(own) >= 1, actor
+
+
+def test_state_media_rows_say_so(table):
+    kinds = data.load("sources").set_index("source_id").kind
+    for _, row in table.iterrows():
+        if kinds[row.source_id] == "state_affiliated_media":
+            assert "state" in row.statement.lower() or "state" in row.attributed_to.lower()
+
+
+def test_cell_counts_match_pandas(table):
+    rows = interests.select(table, "settlement")
+    counts = interests.cell_counts(rows)
+    assert len(counts) == 15
+    moscow_loses = counts.query("actor == 'Moscow' and aspect == 'loses'").iloc[0]
+    expected = table[(table.actor == "Moscow") & (table.aspect == "loses")
+                     & table.scenario.isin(["settlement", "any"])]
+    assert moscow_loses.total == len(expected)
+    assert moscow_loses.article == (expected.attributed_to == interests.ARTICLE).sum()
+
+
+def test_draw_matrix(table):
+    fig = style.new_figure()
+    ax = fig.add_subplot()
+    counts = interests.cell_counts(interests.select(table, "status_quo"))
+    art = interests.draw_matrix(ax, counts, "t")
+    assert len(art.boxes) == len(art.texts) == 15
+    assert len(ax.patches) == 16  # 15 cells + the highlight outline
+    assert art.texts[("Washington", "loses")].get_text() == "–"
+    c = counts.query("actor == 'Moscow' and aspect == 'gains'").iloc[0]
+    assert art.texts[("Moscow", "gains")].get_text() == f"{c.article} article · {c.own} own"
+    assert art.row_labels["Pristina"].get_color() == style.ACTOR_COLORS["Kosovo"]
+    assert art.title.get_text() == "t"
+
+
+def _visible_total(explorer):
+    total = 0
+    for key, text in explorer.artists.texts.items():
+        if text.get_visible() and text.get_text() != "–":
+            a, o = text.get_text().replace(" article · ", " ").replace(" own", "").split()
+            total += int(a) + int(o)
+    return total
+
+
+@pytest.fixture
+def no_png(monkeypatch):
+    """The loops check the artists; skipping the PNG encoding keeps the file fast."""
+    from balkan_diplomacy import widgets
+    monkeypatch.setattr(widgets.style, "png", lambda fig: b"")
+
+
+def test_explorer_every_state(table, no_png):
+    ex = interests.interests_explorer()
+    assert ex.last_error is None
+    seen = set()
+    subsets = [()] + [tuple(c) for n in (1, 2, 5) for c in itertools.combinations(interests.ACTORS, n)]
+    for scenario, view in itertools.product(interests.SCENARIOS, interests.VIEWS):
+        ex.controls["scenario"].value = scenario
+        ex.controls["view"].value = view
+        rows = interests.select(table, scenario, view)
+        for actors in subsets:
+            ex.controls["actors"].value = actors
+            assert ex.last_error is None
+            assert ex.artists.empty.get_visible() == (not actors)
+            assert _visible_total(ex) == rows.actor.isin(actors).sum()
+            seen.add(ex.caption.value)
+    for cell in [o[1] for o in ex.controls["cell"].options]:
+        ex.controls["cell"].value = cell
+        assert ex.last_error is None
+        assert cell[0] in ex.caption.value and cell[1] in ex.caption.value
+    assert len(seen) > 20
+
+
+def test_explorer_details_show_attribution():
+    ex = interests.interests_explorer()
+    ex.controls["scenario"].value = "status_quo"
+    ex.controls["view"].value = "all"
+    ex.controls["actors"].value = tuple(interests.ACTORS)
+    ex.controls["cell"].value = ("Moscow", "gains")
+    assert "Samorukov (the article&#x27;s argument)" in ex.details.value
+    assert "state-affiliated media" in ex.details.value
+    ex.controls["cell"].value = ("Washington", "loses")
+    assert "No point is recorded" in ex.details.value
+    assert ex.artists.highlight.get_visible()
+    ex.controls["actors"].value = ("Belgrade",)
+    assert not ex.artists.highlight.get_visible()
+    assert "not selected" in ex.caption.value
+
+
+def test_figures_list():
+    (fig,) = interests.FIGURES
+    assert fig["slug"].startswith("06_")
+    assert fig["make"]().axes

@@ -1,0 +1,112 @@
+"""The timeline: preparation, drawing, and the explorer driven through every control."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from balkan_diplomacy import data, style, timeline
+
+
+@pytest.fixture(scope="module")
+def events():
+    return timeline.prepare(data.load("events"))
+
+
+def test_prepare_places_events(events):
+    assert events["x"].is_monotonic_increasing
+    row = events.set_index("event_id").loc["E006"]
+    assert row["when"] == data.format_date(row["date"], row["date_precision"])
+    assert int(np.floor(row["x"])) == row["year"] == row["date"].year
+    # two events of a category on one day are spread apart, not drawn on top of each other
+    dup = events[events.duplicated(["category", "date"], keep=False)]
+    for _, group in dup.groupby(["category", "date"], observed=True):
+        assert group["y"].nunique() == len(group)
+
+
+def test_draw_timeline_counts_and_colours(events):
+    fig = style.new_figure()
+    ax = fig.add_subplot()
+    art = timeline.draw_timeline(ax, events, 1999, 2026)
+    for c, coll in art.points.items():
+        assert len(coll.get_offsets()) == int((events["category"] == c).sum())
+    assert len(art.article.get_offsets()) == int(events["in_article"].sum())
+    assert [t.get_text() for t in ax.get_yticklabels()] == \
+        [style.CATEGORY_LABELS[c] for c in timeline.CATEGORIES]
+    assert ax.get_xlim() == (1998.5, 2027)
+    assert not art.empty.get_visible()
+    timeline.update_timeline(art, events.iloc[:0], 2000, 2001, None)
+    assert art.empty.get_visible() and not art.selected.get_visible()
+
+
+def shown_in(e):
+    return sum(len(c.get_offsets()) for c in e.artists.points.values())
+
+
+def test_explorer_years_categories_and_events(events, monkeypatch):
+    # the loops check what is drawn, not PNG encoding (~0.1 s each): one real PNG at the end
+    real_png = style.png
+    monkeypatch.setattr(style, "png", lambda fig: b"png")
+    e = timeline.timeline_explorer()
+    years, cats, pick = (e.controls[k] for k in ("years", "categories", "event"))
+    lo, hi = years.min, years.max
+    assert (lo, hi) == (1999, int(events["year"].max()))
+    xlim = e.figure.axes[0].get_xlim()
+    # every value of each handle, plus a grid of narrower ranges (all pairs would take 30 s)
+    pairs = {(a, hi) for a in range(lo, hi + 1)} | {(lo, b) for b in range(lo, hi + 1)}
+    pairs |= set(itertools.combinations_with_replacement(range(lo, hi + 1, 4), 2))
+    pairs |= {(y, y) for y in range(lo, hi + 1)}
+    for a, b in sorted(pairs):
+        years.value = (a, b)
+        assert e.last_error is None
+        want = events[(events["year"] >= a) & (events["year"] <= b)]
+        assert shown_in(e) == len(want)
+        assert len(e.artists.article.get_offsets()) == int(want["in_article"].sum())
+        if want.empty:
+            assert e.artists.empty.get_visible() and "No event" in e.caption.value
+        else:
+            assert f"{len(want)} event" in e.caption.value
+        inside = pick.value in set(want["event_id"])
+        assert ("outside the chosen" in e.caption.value) == (not inside)
+        assert e.figure.axes[0].get_xlim() == xlim  # the axis never jumps
+    years.value = (lo, hi)
+    for chosen in [(), *[(c,) for c in timeline.CATEGORIES], tuple(timeline.CATEGORIES)]:
+        cats.value = chosen
+        assert e.last_error is None
+        assert shown_in(e) == int(events["category"].isin(chosen).sum())
+        if not chosen:
+            assert "No category" in e.caption.value
+            assert "Outside the years or categories" in e.details.value
+    assert [v for _, v in pick.options] == list(events["event_id"])  # every event, by date
+    for label, event_id in pick.options:
+        pick.value = event_id
+        row = events.set_index("event_id").loc[event_id]
+        assert e.last_error is None
+        assert row["when"] in e.caption.value
+        assert e.artists.selected.get_xdata()[0] == pytest.approx(row["x"])
+        assert 'href="http' in e.details.value
+    assert real_png(e.figure)[:4] == b"\x89PNG"
+
+
+def test_details_are_escaped():
+    sources = data.load("sources")
+    events = timeline.prepare(data.load("events"))
+    row = events.iloc[0].copy()
+    row["summary"] = "<script>alert(1)</script>"
+    out = timeline.details_html(row, sources)
+    assert "<script>" not in out and "&lt;script&gt;" in out
+
+
+def test_figures_list():
+    assert [f["slug"] for f in timeline.FIGURES] == ["01_timeline", "01_events_per_category"]
+    for entry in timeline.FIGURES:
+        assert entry["make"]().axes and entry["alt"] and entry["source"]
+
+
+def test_category_bars_match_counts(events):
+    fig = style.new_figure()
+    ax = fig.add_subplot()
+    counts = events["category"].astype(str).value_counts().reindex(timeline.CATEGORIES)
+    bars = timeline.draw_category_counts(ax, counts)
+    assert [b.get_width() for b in bars] == list(counts)
+    assert [t.get_text() for t in ax.texts] == [str(n) for n in counts]
