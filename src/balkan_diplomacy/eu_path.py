@@ -321,11 +321,8 @@ def durations_figure(members: pd.DataFrame | None = None, sources: pd.DataFrame 
     return fig
 
 
-def show(fig):
-    """Display a Figure as a fixed-width PNG in a notebook (no pyplot involved)."""
-    from IPython.display import Image
-
-    return Image(style.png(fig), width=int(style.image_width()[:-2]))
+#: Display a static figure (the same for every lesson: style.show).
+show = style.show
 
 
 FIGURES = [

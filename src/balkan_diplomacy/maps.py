@@ -12,10 +12,8 @@ step has not happened.
 
 from __future__ import annotations
 
-import html
 import json
 import math
-import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -221,39 +219,6 @@ _TOP_IN = {"default": 0.5, "projector": 0.75}
 _NOTE_IN = {"default": 0.42, "projector": 0.58}
 
 
-class CachedExplorer(widgets.Explorer):
-    """An Explorer that keeps the PNG of each state it has drawn.
-
-    The map has about 70 text labels; drawing them costs 150-250 ms on a classroom laptop, far
-    over the 30 ms aim. The figure depends only on the controls' values, so once a year has
-    been drawn its PNG is reused. ``render`` still runs on every change, so the artists always
-    match the controls (tests read them).
-    """
-
-    def update(self, change=None) -> None:
-        if not hasattr(self, "_png_cache"):
-            self._png_cache = {}
-        key = tuple(sorted(self.values().items()))
-        try:
-            sentence = self.render(self.values())
-            self.last_error = None
-            self.caption.value = f'<span class="bd-caption">{html.escape(sentence)}</span>'
-        except Exception as exc:  # noqa: BLE001 - a control must never raise in class
-            self.last_error = "".join(traceback.format_exception(exc))
-            self.caption.value = ('<span class="bd-error" style="color:#a00">This selection '
-                                  f"could not be drawn ({html.escape(type(exc).__name__)}: "
-                                  f"{html.escape(str(exc))}).</span>")
-            key = None  # never cache a failed drawing
-        if key is None or key not in self._png_cache:
-            picture = style.png(self.figure)
-            if key is not None:
-                self._png_cache[key] = picture
-        else:
-            picture = self._png_cache[key]
-        self.image.value = picture
-        self.renders += 1
-
-
 def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None):
     """A year slider (1999 to the last year in memberships.csv) driving the two maps.
 
@@ -289,7 +254,7 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
         art["year"].set_text(f"Steps towards NATO and the EU, end of {year}")
         return describe(by_year[year], year)
 
-    return CachedExplorer({"year": slider}, fig, art, render, ALT,
+    return widgets.Explorer({"year": slider}, fig, art, render, ALT, cache_images=True,
                             title="Who had joined what, year by year")
 
 

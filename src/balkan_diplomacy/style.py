@@ -136,9 +136,18 @@ def png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
+def show(fig: Figure):
+    """Display a static figure in a notebook as a PNG of fixed width (no pyplot involved)."""
+    from IPython.display import Image  # only notebooks need IPython
+
+    return Image(data=png(fig), format="png", width=IMAGE_WIDTH_PX[mode()])
+
+
 def svg(fig: Figure) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    # a fixed salt gives the same element ids on every run (rcParams are read at save time)
+    with matplotlib.rc_context({"svg.hashsalt": _COMMON["svg.hashsalt"], "svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     return buf.getvalue()
 
 

@@ -31,11 +31,8 @@ ALT = ("A timeline from 1999 to 2026. Six rows, one per category (Kosovo's statu
        "vertical line and named at the top. A shaded band shows the chosen years.")
 
 
-def show(fig):
-    """Display a static figure in a notebook as a PNG of fixed width (no pyplot involved)."""
-    from IPython.display import Image  # only notebooks need IPython
-
-    return Image(data=style.png(fig), format="png", width=style.IMAGE_WIDTH_PX[style.mode()])
+#: Display a static figure (the same for every lesson: style.show).
+show = style.show
 
 
 def category_counts_chart(events: pd.DataFrame):

@@ -26,8 +26,12 @@ class Explorer(ipywidgets.VBox):
     draw_images = True
 
     def __init__(self, controls: dict, figure, artists, render: Callable[[dict], str],
-                 alt_text: str, title: str = "", above: list | None = None):
+                 alt_text: str, title: str = "", above: list | None = None,
+                 cache_images: bool = False):
         self.controls = controls
+        # a chart that depends only on its controls' values may keep each state's PNG, so moving
+        # a slider back to a year already seen costs nothing (the map: ~70 labels per drawing)
+        self._png_cache = {} if cache_images else None
         self.figure = figure
         self.artists = artists
         self.render = render
@@ -52,6 +56,7 @@ class Explorer(ipywidgets.VBox):
 
     def update(self, change=None) -> None:
         """Redraw for the controls' current values (called on every change)."""
+        key = repr(sorted(self.values().items()))
         try:
             sentence = self.render(self.values())
             self.last_error = None
@@ -61,8 +66,16 @@ class Explorer(ipywidgets.VBox):
             self.caption.value = ('<span class="bd-error" style="color:#a00">This selection '
                                   f"could not be drawn ({html.escape(type(exc).__name__)}: "
                                   f"{html.escape(str(exc))}).</span>")
+            key = None  # never reuse a failed drawing
         if self.draw_images:
-            self.image.value = style.png(self.figure)
+            cache = self._png_cache
+            if cache is None or key is None or key not in cache:
+                picture = style.png(self.figure)
+                if cache is not None and key is not None:
+                    cache[key] = picture
+            else:
+                picture = cache[key]
+            self.image.value = picture
         self.renders += 1
 
 
