@@ -18,7 +18,7 @@ def _private_cache(tmp_path_factory, monkeypatch):
 def data_copy(tmp_path):
     """A private copy of data/ that a test may break."""
     dst = tmp_path / "data"
-    shutil.copytree(data.data_dir(), dst, ignore=shutil.ignore_patterns("sources_parts", "README.md"))
+    shutil.copytree(data.data_dir(), dst, ignore=shutil.ignore_patterns("README.md"))
     return dst
 
 
