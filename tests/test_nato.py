@@ -74,7 +74,8 @@ def test_explorer_every_year(explorer, members):
         assert labels["Serbia"] == ("militarily neutral since 2007" if year >= 2007
                                     else "no NATO step")
     slider.value = 2020
-    assert "3 of Serbia's 4 neighbours" in explorer.caption.value.replace("&#x27;", "'")
+    assert "3 of the 4 states in the table with an undisputed border with Serbia were" in \
+        explorer.caption.value
     slider.value = slider.max
 
 

@@ -47,6 +47,9 @@ def render(spec: dict) -> tuple[bytes, bytes]:
     style.default()
     try:
         fig = spec["make"]()
+        # an explorer's blitted artists are marked animated, which a full save would leave out
+        for artist in fig.findobj(lambda a: a.get_animated()):
+            artist.set_animated(False)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=PNG_DPI, metadata={"Software": None})
         return buf.getvalue(), style.svg(fig)

@@ -217,9 +217,13 @@ def describe(status: dict, year: int, neighbour_names: list[str]) -> str:
     near = [c for c in neighbour_names if status.get(c) == MEMBER]
     steps = [f"{c} ({STATUS_LABELS[code]})" for c, code in status.items() if code in (MAP, INVITED)]
     who = ", ".join(members) if members else "none of them"
-    return (f"At the end of {year}, {len(members)} of the {len(status)} states in the table were "
-            f"NATO members ({who}); {len(near)} of Serbia's {len(neighbour_names)} neighbours in "
-            f"the table were members. On the way: {', '.join(steps) if steps else 'none'}.")
+    def were(n):
+        return "was" if n == 1 else "were"
+
+    return (f"At the end of {year}, {len(members)} of the {len(status)} states in the table "
+            f"{were(len(members))} NATO members ({who}); {len(near)} of the "
+            f"{len(neighbour_names)} states in the table with an undisputed border with Serbia "
+            f"{were(len(near))} members. On the way: {', '.join(steps) if steps else 'none'}.")
 
 
 def membership_explorer(members: pd.DataFrame | None = None,

@@ -55,7 +55,18 @@ Y_MAX = 130  # fixed: the highest count in the table is 118
 X_RANGE = (pd.Timestamp("2008-01-01"), pd.Timestamp("2027-01-01"))
 SOURCE = ("recognitions.csv: counts as claimed by the governments in Pristina and Belgrade and by "
           "independent compilations (Wikipedia revisions, The Economist, Political Geography Now, "
-          "Reuters). One Belgrade figure (Aug 2019) is known only via Sputnik, Russian state media.")
+          "Reuters).")
+
+
+def state_media_note(frame: pd.DataFrame, sources: pd.DataFrame) -> str:
+    """Which counts in ``frame`` are known only through state-affiliated media, in words."""
+    kinds = sources.set_index("source_id")["kind"]
+    flagged = frame[frame["source_id"].map(kinds) == "state_affiliated_media"]
+    if flagged.empty:
+        return ""
+    items = [f"{r.claimant} ({data.format_date(r.as_of_date, r.date_precision)})"
+             for r in flagged.sort_values("as_of_date").itertuples()]
+    return " Known only via state-affiliated media: " + "; ".join(items) + "."
 TITLE = "How many states recognise Kosovo? It depends who is counting"
 ALT = ("Line chart of the number of states recognising Kosovo, 2008 to 2025, one line per "
        "claimant: Pristina's government (orange) rises to 118 in 2025; independent counts (black) "
@@ -223,7 +234,7 @@ def recognition_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
     with style.context():  # axes made inside the context take the mode's tick and label sizes
         ax = fig.add_axes((0.09, 0.26, 0.64, 0.64))
     artists = draw_recognitions(ax, frame)
-    style.add_source(fig, SOURCE)
+    style.add_source(fig, SOURCE + state_media_note(frame, data.load("sources")))
     controls = {"series": widgets.toggles({SERIES_LABELS[k]: k for k in SERIES}, "Claimant"),
                 "year": widgets.year_slider(years, description="Compare at the end of")}
     controls["series"].layout.width = "560px"
@@ -245,7 +256,9 @@ def recognition_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
         artists.empty.set_visible(not selected)
         return describe(selected, year, latest)
 
-    return widgets.Explorer(controls, fig, artists, render, ALT, title=TITLE)
+    dynamic = [*artists.lines.values(), *artists.labels.values(), *artists.current.values(),
+               artists.marker, artists.marker_label, artists.empty]
+    return widgets.Explorer(controls, fig, artists, render, ALT, title=TITLE, dynamic=dynamic)
 
 
 FIGURES = [{

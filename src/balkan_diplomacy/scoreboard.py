@@ -191,7 +191,10 @@ def scoreboard_explorer(claims: pd.DataFrame | None = None, selected: str = "C07
     alt = ("Six bands, one per verdict (holds, partly holds, does not hold, prediction came true, "
            "prediction failed, unresolved), each with one coloured square per claim of the "
            "article and the number of claims it holds; the chosen claim is outlined in black.")
-    return widgets.Explorer(controls, fig, art, render, alt, title="Scoreboard: the article's claims")
+    dynamic = [*art.squares.values(), *art.labels.values(), *art.counts.values(), art.highlight,
+               art.empty]
+    return widgets.Explorer(controls, fig, art, render, alt, dynamic=dynamic,
+                            title="Scoreboard: the article's claims")
 
 
 FIGURES = [{

@@ -128,11 +128,21 @@ def add_source(fig: Figure, text: str) -> None:
 
 
 def png(fig: Figure) -> bytes:
-    """The figure as PNG bytes (no timestamp in the file, so the same figure gives the same bytes)."""
+    """The figure as PNG bytes at its own dpi (no timestamp: the same figure gives the same bytes)."""
+    fig.canvas.draw()
+    return canvas_png(fig.canvas)
+
+
+def canvas_png(canvas) -> bytes:
+    """PNG bytes of what an Agg canvas holds now (after blitting), encoded like png()."""
+    from PIL import Image  # pillow comes with matplotlib
+
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buf = io.BytesIO()
-    # compress_level 1: a third of the default's encoding time, files about 20% larger
-    fig.savefig(buf, format="png", dpi=fig.dpi, metadata={"Software": None},
-                pil_kwargs={"compress_level": 1})
+    # the figures are opaque: RGB and zlib level 1 encode in about half the time of savefig's
+    # RGBA at the default level, for files about 10% larger
+    image.convert("RGB").save(buf, format="png", compress_level=1)
     return buf.getvalue()
 
 

@@ -104,8 +104,10 @@ def draw_timeline(ax, events: pd.DataFrame, first: int = 1999, last: int | None 
     last = int(events["year"].max()) if last is None and len(events) else (last or 2026)
     with style.context():
         size = style.rc()["lines.markersize"] ** 2 * (1.5 if style.mode() == "projector" else 2.2)
+        # above the grid (zorder 0.5) but translucent, so a change of years redraws only the
+        # band and the points, not the axes' tick labels
         span = Rectangle((first, -0.6), last + 1 - first, len(CATEGORIES) + 0.2,
-                         facecolor="#f1f1f1", edgecolor="none", zorder=0)
+                         facecolor="#e3e3e3", alpha=0.5, edgecolor="none", zorder=0.6)
         ax.add_patch(span)
         points = {c: ax.scatter([], [], s=size, color=style.CATEGORY_COLORS[c],
                                 edgecolor="white", linewidth=0.6, zorder=3) for c in CATEGORIES}

@@ -27,8 +27,15 @@ class Explorer(ipywidgets.VBox):
 
     def __init__(self, controls: dict, figure, artists, render: Callable[[dict], str],
                  alt_text: str, title: str = "", above: list | None = None,
-                 cache_images: bool = False):
+                 cache_images: bool = False, dynamic="auto"):
         self.controls = controls
+        # Blitting: the artists that render() changes (``dynamic``: a list, a callable returning
+        # one, "auto" for every artist the draw_* function returned, or None for full redraws)
+        # are drawn on each change over a background image that holds everything else (axes,
+        # ticks, labels, titles: most of the cost), drawn once. tests/test_widget_states.py
+        # checks that the result is pixel for pixel the full drawing.
+        self._dynamic = (lambda: collect_artists(self.artists)) if dynamic == "auto" else dynamic
+        self._background = None
         # a chart that depends only on its controls' values may keep each state's PNG, so moving
         # a slider back to a year already seen costs nothing (the map: ~70 labels per drawing)
         self._png_cache = {} if cache_images else None
@@ -38,8 +45,9 @@ class Explorer(ipywidgets.VBox):
         self.alt_text = alt_text
         self.last_error: str | None = None
         self.renders = 0
-        self.image = ipywidgets.Image(format="png", layout={"width": style.image_width()},
-                                      tooltip=alt_text)
+        # no tooltip: ipywidgets 8's front end cannot draw an Image that has one (it reads the
+        # description an Image lacks); the alt text is shown under the chart instead
+        self.image = ipywidgets.Image(format="png", layout={"width": style.image_width()})
         self.caption = ipywidgets.HTML(layout={"width": style.image_width()})
         self.alt = ipywidgets.HTML(
             f'<span class="bd-alt" style="font-size:85%;color:#555">Chart description: '
@@ -50,6 +58,36 @@ class Explorer(ipywidgets.VBox):
         for widget in controls.values():
             widget.observe(self.update, names="value")
         self.update()
+
+    def dynamic_artists(self) -> list:
+        """What each change draws, in the order a full drawing would draw it."""
+        dynamic = self._dynamic() if callable(self._dynamic) else self._dynamic
+        return _drawing_order(self.figure, dynamic or [])
+
+    def _blit_png(self) -> bytes:
+        canvas = self.figure.canvas
+        if self._background is None:
+            self._blit_list = self.dynamic_artists()
+            for artist in self._blit_list:
+                artist.set_animated(True)  # left out of full draws: the rest is the background
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self._blit_list:
+            self.figure.draw_artist(artist)
+        return style.canvas_png(canvas)
+
+    def full_png(self) -> bytes:
+        """The whole figure drawn from scratch (what blitting must reproduce)."""
+        animated = [a for a in getattr(self, "_blit_list", []) if a.get_animated()]
+        for artist in animated:
+            artist.set_animated(False)
+        try:
+            return style.png(self.figure)
+        finally:
+            for artist in animated:
+                artist.set_animated(True)
 
     def values(self) -> dict:
         return {name: widget.value for name, widget in self.controls.items()}
@@ -70,13 +108,72 @@ class Explorer(ipywidgets.VBox):
         if self.draw_images:
             cache = self._png_cache
             if cache is None or key is None or key not in cache:
-                picture = style.png(self.figure)
+                picture = self._blit_png() if self._dynamic is not None else style.png(self.figure)
                 if cache is not None and key is not None:
                     cache[key] = picture
             else:
                 picture = cache[key]
             self.image.value = picture
         self.renders += 1
+
+
+def _drawing_order(figure, dynamic) -> list:
+    """The dynamic artists plus every static artist that a full drawing puts on top of one of
+    them (a band, a reference line, a spine, a title), in the order a full drawing uses: axes by
+    axes in z-order, then the figure's own artists. Whatever is returned is left out of the
+    background, so nothing is drawn twice."""
+    from matplotlib.axis import Axis
+
+    dynamic = set(dynamic)
+    order = []
+    for ax in sorted(figure.axes, key=lambda a: a.get_zorder()):
+        children = [c for c in ax.get_children() if c is not ax.patch]
+        mine = [c for c in children if c in dynamic]
+        if not mine:
+            continue
+        ax.set_axisbelow(True)  # grid lines under the data, so they stay in the background
+        lowest = min(c.get_zorder() for c in mine)
+        # an axis (ticks, labels, grid) is costly to redraw: it joins only when a dynamic artist
+        # lies beneath it
+        chosen = [c for c in children if c in dynamic or c.get_zorder() > lowest
+                  or (not isinstance(c, Axis) and c.get_zorder() == lowest)]
+        order += sorted(chosen, key=lambda c: c.get_zorder())  # stable, like Axes.draw
+    placed = set(order)
+    order += sorted((a for a in dynamic if a not in placed), key=lambda a: a.get_zorder())
+    return order
+
+
+def collect_artists(obj) -> list:
+    """Every matplotlib artist held in ``obj`` (a draw_* result: artist, dict, list, dataclass),
+    without descending into axes or figures."""
+    import dataclasses
+
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
+    from matplotlib.figure import FigureBase
+
+    found, seen = [], set()
+
+    def walk(x):
+        if id(x) in seen:
+            return
+        seen.add(id(x))
+        if isinstance(x, (Axes, FigureBase)):
+            return
+        if isinstance(x, Artist):
+            found.append(x)
+        elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+            for f in dataclasses.fields(x):
+                walk(getattr(x, f.name))
+        elif isinstance(x, dict):
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, (list, tuple, set)):
+            for v in x:
+                walk(v)
+
+    walk(obj)
+    return found
 
 
 def _control_rows(controls: dict):
