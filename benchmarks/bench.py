@@ -173,6 +173,7 @@ def bench_import(repeats: int) -> None:
 
 def bench_browser(presses: int) -> None:
     try:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
         from browser_bench import key_to_image_ms
     except ImportError as exc:
         record("browser key press -> new image", f"not measured ({exc})", "< 100 ms", None)

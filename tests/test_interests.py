@@ -91,7 +91,7 @@ def test_explorer_every_state(table, no_png):
     for cell in [o[1] for o in ex.controls["cell"].options]:
         ex.controls["cell"].value = cell
         assert ex.last_error is None
-        assert cell[0] in ex.caption.value and cell[1] in ex.caption.value
+        assert interests.ACTOR_NAMES[cell[0]] in ex.caption.value and cell[1] in ex.caption.value
     assert len(seen) > 20
 
 

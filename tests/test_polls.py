@@ -107,7 +107,17 @@ def test_eu_support_chart(table):
     fig = style.new_figure()
     art = polls.draw_eu_support(fig.add_subplot(), table)
     eu = table[table["measure"] == "support_eu_membership"]
-    assert sum(len(line.get_xdata()) for line in art["lines"].values()) == len(eu)
+    import numpy as np
+
+    # every figure is drawn once; NaN only marks the breaks where a series skips years
+    points = [x for line in art["lines"].values() for x in line.get_xdata() if not np.isnan(x)]
+    assert len(points) == len(eu)
+    for line in art["lines"].values():
+        x = np.asarray(line.get_xdata(), float)
+        runs = np.split(x, np.nonzero(np.isnan(x))[0])
+        for run in runs:
+            run = run[~np.isnan(run)]
+            assert (np.diff(run) <= 2.5).all(), "a line joins surveys more than 2.5 years apart"
     gov = art["lines"]["Serbian government office / ministry"]
     assert gov.get_linestyle() == "-" and len(gov.get_xdata()) >= 10
     assert art["lines"][polls.OTHER_SERIES[0]].get_linestyle() == "None"

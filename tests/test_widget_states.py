@@ -8,7 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from balkan_diplomacy import widgets
+import re
+
+from balkan_diplomacy import style, widgets
 
 BUILDERS = dict(widgets.explorer_builders())
 
@@ -37,7 +39,32 @@ def test_each_control_through_its_range(explorers, name, monkeypatch):
             widget.value = value
             assert explorer.last_error is None, f"{name} {key}={value!r}:\n{explorer.last_error}"
             assert "bd-caption" in explorer.caption.value and len(explorer.caption.value) > 30
+            assert_chart_or_nothing_to_show(explorer, f"{name} {key}={value!r}")
         widget.value = original
+
+
+def assert_chart_or_nothing_to_show(explorer, where):
+    """Either a "nothing to show" message is on the chart and the caption says so, or no such
+    message is shown and some of the chart's own artists are visible."""
+    figure = explorer.figure
+    empties = figure.findobj(lambda a: a.get_gid() == style.EMPTY_GID)
+    shown = [a for a in empties if a.get_visible()]
+    if shown:
+        assert re.search(r"\b(no|nothing|none)\b", explorer.caption.value, re.I), \
+            f"{where}: the chart says nothing to show, the caption does not"
+    else:
+        drawn = [a for a in widgets.collect_artists(explorer.artists)
+                 if a.get_visible() and a.get_gid() != style.EMPTY_GID]
+        assert drawn, f"{where}: an empty chart without a 'nothing to show' message"
+
+
+def test_empty_selections_say_so():
+    """The check above can fail: an explorer whose selection is empty must show the message."""
+    explorer = BUILDERS["recognition.recognition_explorer"]()
+    explorer.controls["series"].value = ()
+    assert [a for a in explorer.figure.findobj(lambda a: a.get_gid() == style.EMPTY_GID)
+            if a.get_visible()]
+    assert_chart_or_nothing_to_show(explorer, "no claimant")
 
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))

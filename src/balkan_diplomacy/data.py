@@ -28,10 +28,18 @@ from pathlib import Path
 import pandas as pd
 
 #: Bump when the validation rules change, so that earlier cache entries no longer count.
-VALIDATOR_VERSION = "3"
+VALIDATOR_VERSION = "4"
 
 PRECISIONS = ("day", "month", "year")
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
+# the schema's patterns use \d, which in Python also matches other scripts' digits ('２０１９')
+_PARTIAL_DATE_ANY_DIGITS = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+# numbers as pandas reads them; Python (and so frictionless) also takes '1_000' and '٥٠'
+_PLAIN_NUMBER = {
+    "integer": re.compile(r"^\s*[+-]?\d+\s*$", re.ASCII),
+    "number": re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$", re.ASCII),
+    "date": re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII),
+}
 _PRECISION_OF_PARTS = {1: "year", 2: "month", 3: "day"}
 
 
@@ -157,7 +165,8 @@ def _remember_ok(fp: str) -> None:
 
 
 def _check_file(path: Path, fields: list[dict]) -> list[Problem]:
-    """Problems frictionless reports poorly: missing, empty or non-UTF-8 files."""
+    """Problems frictionless reports poorly: missing, empty, non-UTF-8 or cut-short files, and a
+    header row that does not name the schema's columns in order."""
     name = path.name
     if not path.exists():
         return [Problem(name, None, None, None, "file not found")]
@@ -172,7 +181,90 @@ def _check_file(path: Path, fields: list[dict]) -> list[Problem]:
         bad = raw[exc.start : exc.end + 8].decode("latin-1")
         return [Problem(name, line, None, bad,
                         f"not UTF-8 (byte {raw[exc.start]:#x}); save the file as UTF-8")]
-    return []
+    text = raw.decode("utf-8-sig")
+    if not text.strip():  # a byte-order mark alone
+        want = ",".join(f["name"] for f in fields)
+        return [Problem(name, None, None, None, f"file is empty; expected a header row: {want}")]
+    problems = _check_header(name, text, [f["name"] for f in fields])
+    if not problems and not re.search(r"[\r\n]", text.strip()):
+        problems.append(Problem(name, None, None, None, "file has a header row but no data rows"))
+    if not problems and "\n" in text and re.search(r"\r(?!\n)", text):
+        # a lone CR in a file whose lines end in LF (a cell pasted from an old Mac file):
+        # frictionless ends the row there, quoted or not, and numbers every later line one too
+        # high, while pandas may read it as part of the cell; name the cell instead
+        marked = re.sub(r"\r(?!\n)", "\uffff", text)
+        header = [f["name"] for f in fields]
+        for line, row in enumerate(csv.reader(io.StringIO(marked, newline="")), start=1):
+            for col, cell in zip(header, row):
+                if "\uffff" in cell:
+                    problems.append(Problem(name, line, col, cell.replace("\uffff", "\r"),
+                                            "a carriage return (\\r) alone, in a file whose "
+                                            "lines end in \\n; replace it with a space"))
+    return problems
+
+
+def _check_last_line(path: Path) -> list[Problem]:
+    """Every line of a CSV file ends with a line break; a file cut short mid-row does not, and
+    when the cut falls inside an optional last column, nothing else would show it."""
+    text = path.read_bytes().decode("utf-8-sig")
+    if text.endswith(("\n", "\r")):
+        return []
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [Problem(path.name, len(lines), None, lines[-1][-40:],
+                    "the last line has no line break at its end, so the file may be cut short "
+                    "mid-row; if that row is complete, end it with a line break")]
+
+
+def _check_header(name: str, text: str, want: list[str]) -> list[Problem]:
+    """The header row (line 1) must name the schema's columns, each once, in the schema's order.
+
+    Frictionless compares the header position by position, so one missing column shows as every
+    later column being 'incorrect', followed by a type error in every row; this says which column
+    is missing or extra instead. A bad header makes the file unreadable: no row is checked."""
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error as exc:
+        return [Problem(name, 1, None, None, f"header row cannot be read as CSV ({exc})")]
+    if header == want:
+        return []
+    expected = f"expected the columns {','.join(want)}"
+    problems = []
+    for i, label in enumerate(header, start=1):
+        if not label.strip():
+            problems.append(Problem(name, 1, f"#{i}", label, f"column {i} has no name; {expected}"))
+        elif header.count(label) > 1 and header.index(label) < i - 1:
+            problems.append(Problem(name, 1, label, label,
+                                    f"column named twice in the header; {expected}"))
+    for label in dict.fromkeys(header):
+        if label.strip() and label not in want:
+            problems.append(Problem(name, 1, label, label,
+                                    f"column not described in datapackage.json; {expected}"))
+    for field in want:
+        if field not in header:
+            problems.append(Problem(name, 1, field, None,
+                                    f"column missing from the header row; {expected}"))
+    if not problems:
+        problems.append(Problem(name, 1, None, ",".join(header), f"columns out of order; {expected}"))
+    return problems
+
+
+def _check_cells(path: Path, fields: list[dict]) -> list[Problem]:
+    """Numbers and dates the type checks let through but pandas cannot read as written: other
+    scripts' digits ('٥٠'), digit separators ('1_000'), 'NaN' and 'inf' (read as missing)."""
+    kinds = {f["name"]: f["type"] for f in fields if f["type"] in _PLAIN_NUMBER}
+    if not kinds:
+        return []
+    problems = []
+    text = path.read_text(encoding="utf-8-sig")
+    for line, row in enumerate(csv.DictReader(io.StringIO(text, newline="")), start=2):
+        for col, kind in kinds.items():
+            value = row.get(col)
+            if value and value.strip() and not _PLAIN_NUMBER[kind].match(value):
+                how = {"date": "YYYY-MM-DD and the digits 0-9", "integer": "the digits 0-9",
+                       "number": "the digits 0-9 and '.' for decimals"}[kind]
+                problems.append(Problem(path.name, line, col, value,
+                                        f"not a plain {kind}: write it with {how}"))
+    return problems
 
 
 def _check_partial_dates(path: Path, fields: list[dict]) -> list[Problem]:
@@ -195,6 +287,9 @@ def _check_partial_dates(path: Path, fields: list[dict]) -> list[Problem]:
             value = row.get(col) or ""
             m = _PARTIAL_DATE.match(value)
             if not m:
+                if _PARTIAL_DATE_ANY_DIGITS.match(value):  # the pattern let it through
+                    problems.append(Problem(path.name, line, col, value,
+                                            "write dates with the digits 0-9"))
                 continue  # empty, or already reported by the pattern constraint
             y, mo, d = (int(x) if x else None for x in m.groups())
             if mo and d and d > calendar.monthrange(y, mo)[1]:
@@ -217,10 +312,27 @@ def _frictionless_problems(folder: Path) -> list[Problem]:
     import frictionless  # imported here: it costs ~0.5 s and is only needed when files changed
 
     report = frictionless.validate(str(folder / "datapackage.json"), limit_errors=10_000)
+    keys = {}
+    for r in _descriptor(folder)["resources"]:
+        key = r["schema"].get("primaryKey", [])
+        keys[r["name"]] = [key] if isinstance(key, str) else list(key)
     problems = []
     for task in report.tasks:
         file = Path(task.place).name if task.place else task.name
+        # a cell missing from a short row is reported twice (missing, and required with the
+        # value 'None'); keep the first, which says what happened
+        missing = {(e.row_number, e.field_name) for e in task.errors if e.type == "missing-cell"}
+        # a key cell that cannot be read counts as empty, so rows with one look like duplicates
+        # of each other; the cell's own error says what is wrong
+        key = keys.get(task.name, [])
+        bad_key_rows = {getattr(e, "row_number", None) for e in task.errors
+                        if getattr(e, "field_name", None) in key}
         for err in task.errors:
+            if err.type == "constraint-error" and (getattr(err, "row_number", None),
+                                                   getattr(err, "field_name", None)) in missing:
+                continue
+            if err.type == "primary-key" and getattr(err, "row_number", None) in bad_key_rows:
+                continue
             line = getattr(err, "row_number", None)
             column = getattr(err, "field_name", None)
             value = getattr(err, "cell", None)
@@ -249,9 +361,16 @@ def validate(folder: Path | str | None = None, *, use_cache: bool = True) -> Non
         unreadable |= bool(file_problems)
         problems += file_problems
     if not unreadable:
+        for r in descriptor["resources"]:
+            problems += _check_last_line(folder / r["path"])
         problems += _frictionless_problems(folder)
         for r in descriptor["resources"]:
             problems += _check_partial_dates(folder / r["path"], r["schema"]["fields"])
+        # only cells that frictionless accepted: one problem per cell
+        seen = {(p.file, p.line, p.column) for p in problems}
+        for r in descriptor["resources"]:
+            problems += [p for p in _check_cells(folder / r["path"], r["schema"]["fields"])
+                         if (p.file, p.line, p.column) not in seen]
     if problems:
         raise DataError(problems)
     _VALIDATED.add(fp)

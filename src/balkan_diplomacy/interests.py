@@ -17,6 +17,8 @@ import pandas as pd
 from . import data, style, widgets
 
 ACTORS = ["Belgrade", "Pristina", "Moscow", "Brussels", "Washington"]
+#: How an actor is written on charts and in captions: both forms of the capital's name.
+ACTOR_NAMES = {a: ("Priština/Prishtina" if a == "Pristina" else a) for a in ACTORS}
 ASPECTS = ["wants", "gains", "loses"]
 SCENARIOS = {"status_quo": "Status quo (no settlement)", "settlement": "A settlement"}
 VIEWS = {"all": "Everyone", "article": "Only the article's argument",
@@ -111,7 +113,8 @@ def draw_matrix(ax, counts: pd.DataFrame, title: str = "") -> MatrixArtists:
                                   linewidth=3, visible=False)
         ax.add_patch(art.highlight)
         for y, actor in enumerate(ACTORS):
-            art.row_labels[actor] = ax.text(-0.06, y + 0.5, actor, ha="right", va="center",
+            art.row_labels[actor] = ax.text(-0.06, y + 0.5, ACTOR_NAMES[actor], ha="right",
+                                            va="center",
                                             color=ACTOR_COLOR[actor], fontweight="bold")
         ax.set_xlim(0, len(ASPECTS))
         ax.set_ylim(len(ACTORS), 0)  # first actor on top
@@ -173,13 +176,14 @@ def describe(counts: pd.DataFrame, scenario: str, view: str, actors, cell) -> st
                 "matrix is empty; choose at least one actor.")
     shown = counts[counts.actor.isin(actors)]
     head = (f"{SCENARIOS[scenario]}, {VIEWS[view].lower()}: {int(shown.total.sum())} points for "
-            f"{', '.join(a for a in ACTORS if a in actors)}")
+            f"{', '.join(ACTOR_NAMES[a] for a in ACTORS if a in actors)}")
     actor, aspect = cell
+    name = ACTOR_NAMES[actor]
     if actor not in actors:
-        return f"{head}; the chosen cell ({actor} · {aspect}) is hidden because {actor} is not selected."
+        return f"{head}; the chosen cell ({name} · {aspect}) is hidden because {name} is not selected."
     c = counts[(counts.actor == actor) & (counts.aspect == aspect)].iloc[0]
-    return (f"{head}; what {actor} {aspect}: {int(c.total)} point(s), {int(c.article)} from the "
-            f"article's argument and {int(c.own)} from {actor}'s own stated positions or the record "
+    return (f"{head}; what {name} {aspect}: {int(c.total)} point(s), {int(c.article)} from the "
+            f"article's argument and {int(c.own)} from {name}'s own stated positions or the record "
             "(listed below the chart).")
 
 
@@ -203,10 +207,11 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
     art = draw_matrix(ax, counts[("status_quo", "all")])
     style.add_source(fig, SOURCE_LINE)
     controls = {
-        "actors": widgets.toggles({a: a for a in ACTORS}, "Actors"),
+        "actors": widgets.toggles({ACTOR_NAMES[a]: a for a in ACTORS}, "Actors"),
         "scenario": widgets.dropdown([(v, k) for k, v in SCENARIOS.items()], description="Scenario"),
         "view": widgets.dropdown([(v, k) for k, v in VIEWS.items()], description="Whose view"),
-        "cell": widgets.dropdown([(f"{a} · {p}", (a, p)) for a in ACTORS for p in ASPECTS],
+        "cell": widgets.dropdown([(f"{ACTOR_NAMES[a]} · {p}", (a, p)) for a in ACTORS
+                                  for p in ASPECTS],
                                  value=("Moscow", "gains"), description="Read the cell"),
     }
     details = ipywidgets.HTML(layout={"width": style.image_width()})
@@ -216,12 +221,12 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
         update_matrix(art, now, v["actors"], v["cell"])
         art.title.set_text(f"Who wants what: {SCENARIOS[v['scenario']].lower()}")
         actor, aspect = v["cell"]
-        details.value = (f"<b>{html.escape(actor)} · {aspect}</b> "
+        details.value = (f"<b>{html.escape(ACTOR_NAMES[actor])} · {aspect}</b> "
                          f"({html.escape(SCENARIOS[v['scenario']].lower())}):"
                          + cells[(v["scenario"], v["view"], actor, aspect)])
         return describe(now, v["scenario"], v["view"], v["actors"], v["cell"])
 
-    alt = ("A grid with five actors as rows (Belgrade, Pristina, Moscow, Brussels, Washington) and "
+    alt = ("A grid with five actors as rows (Belgrade, Priština/Prishtina, Moscow, Brussels, Washington) and "
            "three columns (wants, gains, loses); each cell counts the points recorded for the "
            "chosen scenario, split into the article's argument and the actor's own positions.")
     explorer = widgets.Explorer(controls, fig, art, render, alt, title="Interests and leverage")

@@ -209,6 +209,15 @@ def eu_series(table: pd.DataFrame) -> pd.Series:
     return out
 
 
+def _break_gaps(x, y, years: float = 2.5):
+    """Insert a gap (NaN) wherever two points of a series lie more than ``years`` apart, so the
+    line does not suggest figures for years without a survey."""
+    import numpy as np
+
+    cut = np.nonzero(np.diff(x) > years)[0] + 1
+    return np.insert(x, cut, np.nan), np.insert(y, cut, np.nan)
+
+
 def draw_eu_support(ax, table: pd.DataFrame) -> dict:
     """Serbian support for EU membership (percent) over time, one line per survey series.
 
@@ -223,8 +232,8 @@ def draw_eu_support(ax, table: pd.DataFrame) -> dict:
             mine = eu[series == name]
             # join only series that repeat one question; the others mix wordings
             ls = "-" if name in JOINED_SERIES else ""
-            (line,) = ax.plot(mine["year"], mine["value_pct"].astype(float), ls=ls, marker="o",
-                              color=colour, lw=1.6, ms=6, label=name)
+            x, y = _break_gaps(mine["year"].to_numpy(float), mine["value_pct"].to_numpy(float))
+            (line,) = ax.plot(x, y, ls=ls, marker="o", color=colour, lw=1.6, ms=6, label=name)
             art["lines"][name] = line
         _year_axis(ax)
         ax.axhline(50, color="#777777", lw=0.8)

@@ -161,12 +161,16 @@ def svg(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
+EMPTY_GID = "bd-empty-message"
+
+
 def empty_message(ax, text: str = "Nothing to show for this selection"):
     """A centred message artist, hidden until a selection leaves nothing to draw."""
     with context():
         artist = ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center",
                          fontsize=matplotlib.rcParams["font.size"] * 1.2, color="#555555",
                          visible=False, zorder=10)
+    artist.set_gid(EMPTY_GID)  # so tests can tell "nothing to show" from a chart
     return artist
 
 
