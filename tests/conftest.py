@@ -33,3 +33,11 @@ def article_paragraphs():
 @pytest.fixture(scope="session")
 def tables():
     return data.load_all()
+
+
+def pytest_collection_modifyitems(config, items):
+    """The browser tests run last: Playwright's sync API keeps an asyncio loop running in this
+    thread until the session ends, and nbclient (the notebook tests) cannot start its own loop
+    while one runs."""
+    browser_dir = Path(__file__).resolve().parent / "browser"
+    items.sort(key=lambda item: browser_dir in Path(str(item.fspath)).resolve().parents)
