@@ -8,9 +8,9 @@ the notebooks and data/quizzes.csv keeps the key in step with the lessons.
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 
-import nbformat
 from IPython.display import HTML
 
 from . import data
@@ -25,15 +25,25 @@ def lesson_path(lesson: str) -> Path:
     return found[0]
 
 
+def _cells(path: Path) -> list[dict]:
+    """The cells of a notebook as dicts with 'cell_type', 'source' (one string) and 'tags'.
+
+    Read as plain JSON: nbformat would cost a lesson about two seconds of imports (its
+    validator's URI grammar), and the answer key only needs the text."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [{"cell_type": c["cell_type"],
+             "source": "".join(c["source"]) if isinstance(c["source"], list) else c["source"],
+             "tags": c.get("metadata", {}).get("tags", [])} for c in cells]
+
+
 def exercises(lesson: str) -> list[tuple[str, str]]:
     """(exercise heading and text, solution code) pairs of one lesson, in order."""
-    nb = nbformat.read(lesson_path(lesson), as_version=4)
     pairs, prompt = [], None
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("## Exercise"):
-            prompt = cell.source.strip()
-        elif "solution" in cell.metadata.get("tags", []):
-            pairs.append((prompt or "(exercise)", cell.source.strip()))
+    for cell in _cells(lesson_path(lesson)):
+        if cell["cell_type"] == "markdown" and cell["source"].lstrip().startswith("## Exercise"):
+            prompt = cell["source"].strip()
+        elif "solution" in cell["tags"]:
+            pairs.append((prompt or "(exercise)", cell["source"].strip()))
             prompt = None
     return pairs
 
@@ -66,8 +76,7 @@ def lesson_plan():
 
     rows = []
     for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        text = "\n".join(c["source"] for c in _cells(path) if c["cell_type"] == "markdown")
         title = re.search(r"^# \d{2} · (.+)$", text, re.M)
         timing = re.search(r"^\*(Teaching[^*]*)\*", text, re.M)
         minutes = ({k.lower(): int(v) for k, v in re.findall(r"(\w+) (\d+) min", timing.group(1))}

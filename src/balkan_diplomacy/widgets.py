@@ -119,11 +119,13 @@ class Explorer(ipywidgets.VBox):
 
 def _drawing_order(figure, dynamic) -> list:
     """The dynamic artists plus every static artist that a full drawing puts on top of one of
-    them (a band, a reference line, a spine, a title), in the order a full drawing uses: axes by
-    axes in z-order, then the figure's own artists. Whatever is returned is left out of the
-    background, so nothing is drawn twice."""
+    them (a band, a reference line, a spine), in the order a full drawing uses: axes by axes in
+    z-order, then the figure's own artists. Whatever is returned is left out of the background,
+    so nothing is drawn twice. A static artist drawn above but clear of where the dynamic ones
+    can appear (a legend or a title outside the plot area) stays in the background."""
     from matplotlib.axis import Axis
 
+    renderer = figure.canvas.get_renderer()
     dynamic = set(dynamic)
     order = []
     for ax in sorted(figure.axes, key=lambda a: a.get_zorder()):
@@ -133,14 +135,30 @@ def _drawing_order(figure, dynamic) -> list:
             continue
         ax.set_axisbelow(True)  # grid lines under the data, so they stay in the background
         lowest = min(c.get_zorder() for c in mine)
-        # an axis (ticks, labels, grid) is costly to redraw: it joins only when a dynamic artist
-        # lies beneath it
-        chosen = [c for c in children if c in dynamic or c.get_zorder() > lowest
-                  or (not isinstance(c, Axis) and c.get_zorder() == lowest)]
+        # where dynamic artists can show: the plot area (they are clipped to it), plus where
+        # the unclipped ones (labels in the margins) stand
+        region = [ax.bbox] + [_extent(c, renderer) for c in mine if not c.get_clip_on()]
+
+        def above_and_touching(c):
+            if c.get_zorder() < lowest or (isinstance(c, Axis) and c.get_zorder() == lowest):
+                return False
+            box = _extent(c, renderer)
+            return box is None or any(r is None or box.overlaps(r) for r in region)
+
+        chosen = [c for c in children if c in dynamic or above_and_touching(c)]
         order += sorted(chosen, key=lambda c: c.get_zorder())  # stable, like Axes.draw
     placed = set(order)
     order += sorted((a for a in dynamic if a not in placed), key=lambda a: a.get_zorder())
     return order
+
+
+def _extent(artist, renderer):
+    """The artist's box on the canvas, or None when it cannot tell (then it counts as anywhere)."""
+    try:
+        box = artist.get_window_extent(renderer)
+    except Exception:  # noqa: BLE001 - some artists cannot measure themselves before a draw
+        return None
+    return box if box.width > 0 or box.height > 0 else None
 
 
 def collect_artists(obj) -> list:
