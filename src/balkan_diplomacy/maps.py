@@ -220,14 +220,17 @@ _NOTE_IN = {"default": 0.42, "projector": 0.58}
 
 
 def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None):
-    """A year slider (1999 to the last year in memberships.csv) driving the two maps.
+    """A year slider (1999 to the newest year in events.csv) driving the two maps.
 
     Returns a :class:`widgets.Explorer`; its ``artists`` are ``{"NATO": MapArtists,
     "EU": MapArtists, "year": Text}``.
     """
     members = data.load("memberships") if members is None else members
     region = load_region() if region is None else region
-    last = int(members["date"].dt.year.max()) if len(members) else 1999
+    # up to the newest year in the timeline, so the map reaches the same "today" as lesson 01
+    # (a state's status holds from its last step until the next one)
+    last = max([int(members["date"].dt.year.max())] if len(members) else [1999])
+    last = max(last, int(data.load("events")["date"].dt.year.max()))
     years = range(1999, max(last, 1999) + 1)
     by_year = {y: status_levels(members, y) for y in years}  # prepared once
     height = 4.6 + _BOTTOM_IN[style.mode()] + _TOP_IN[style.mode()]
