@@ -140,3 +140,10 @@ def test_nothing_is_loaded_from_a_broken_package(data_copy):
 def test_unknown_table_name():
     with pytest.raises(KeyError, match="no table named 'event'"):
         data.load("event")
+
+
+def test_spaces_in_a_required_cell(data_copy):
+    set_cell(data_copy / "events.csv", 4, "title", "   ")
+    problems, _ = problems_of(data_copy)
+    assert [(p.line, p.column, p.value) for p in problems] == [(4, "title", "   ")]
+    assert "only spaces" in problems[0].message

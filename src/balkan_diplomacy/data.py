@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 #: Bump when the validation rules change, so that earlier cache entries no longer count.
-VALIDATOR_VERSION = "4"
+VALIDATOR_VERSION = "5"
 
 PRECISIONS = ("day", "month", "year")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
@@ -252,11 +252,16 @@ def _check_cells(path: Path, fields: list[dict]) -> list[Problem]:
     """Numbers and dates the type checks let through but pandas cannot read as written: other
     scripts' digits ('٥٠'), digit separators ('1_000'), 'NaN' and 'inf' (read as missing)."""
     kinds = {f["name"]: f["type"] for f in fields if f["type"] in _PLAIN_NUMBER}
-    if not kinds:
-        return []
+    required = [f["name"] for f in fields if f.get("constraints", {}).get("required")]
     problems = []
     text = path.read_text(encoding="utf-8-sig")
     for line, row in enumerate(csv.DictReader(io.StringIO(text, newline="")), start=2):
+        for col in required:
+            value = row.get(col)
+            # frictionless counts a cell of spaces as filled; a reader sees nothing there
+            if value and not value.strip():
+                problems.append(Problem(path.name, line, col, value,
+                                        "only spaces where a value is required"))
         for col, kind in kinds.items():
             value = row.get(col)
             if value and value.strip() and not _PLAIN_NUMBER[kind].match(value):

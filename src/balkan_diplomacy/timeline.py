@@ -186,6 +186,8 @@ def details_html(event: pd.Series | None, sources: pd.DataFrame, inside: bool = 
     link = (f'<a href="{html.escape(src["url"])}" target="_blank" rel="noopener">'
             f'{html.escape(src["publisher"])}, “{html.escape(src["title"])}”</a>{label}')
     article = "yes" if bool(event["in_article"]) else "no"
+    if pd.notna(event.get("claim_ids")):  # the claims of article_claims.csv about this event
+        article += f" (claims {html.escape(str(event['claim_ids']))} in article_claims.csv)"
     return (f'<div class="bd-event">{note}<b>{e["when"]}</b> · '
             f'{html.escape(style.CATEGORY_LABELS[str(event["category"])])} · {e["event_id"]}<br>'
             f'<b>{e["title"]}</b><br>{e["summary"]}<br>'
