@@ -263,21 +263,25 @@ def start_lab(tmp: Path, disabled_extensions: tuple[str, ...] = ()) -> Server:
         page_config["disabledExtensions"] = {ext: True for ext in disabled_extensions}
     _write_json(tmp / "config" / "labconfig" / "page_config.json", page_config)
     port, token = free_port(), secrets.token_hex(24)
-    log = tmp / "lab.log"
+    args = ["jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    args += ["--allow-root"] if os.geteuid() == 0 else []  # CI containers run as root
+    return _launch(args, root, env, tmp / "lab.log", port, token, "jupyter lab")
+
+
+def _launch(args, root: Path, env: dict, log: Path, port: int, token: str, name: str) -> Server:
+    """Start ``python -m <args>`` in its own session and wait until it answers on ``port``."""
     with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-             f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-            + (["--allow-root"] if os.geteuid() == 0 else []),  # CI containers run as root
-            cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
+        proc = subprocess.Popen([sys.executable, "-m", *args], cwd=root, env=env, stdout=out,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
     server = Server(f"http://127.0.0.1:{port}", token, root, proc, log, env)
     try:
         wait_http(server.url("/api/status"), proc, log)
     except BaseException:
-        stop_process(proc, "jupyter lab")
+        stop_process(proc, name)
         raise
     return server
 
@@ -288,20 +292,9 @@ def start_voila(tmp: Path, notebook: Path) -> Server:
     root.mkdir()
     shutil.copy2(notebook, root / notebook.name)
     port, token = free_port(), secrets.token_hex(24)
-    log = tmp / "voila.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "voila", notebook.name, "--no-browser", f"--port={port}",
-             "--Voila.ip=127.0.0.1", f"--token={token}"],
-            cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
-    server = Server(f"http://127.0.0.1:{port}", token, root, proc, log, env)
-    try:
-        wait_http(server.url("/api/status"), proc, log)
-    except BaseException:
-        stop_process(proc, "voila")
-        raise
-    return server
+    args = ["voila", notebook.name, "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+            f"--token={token}"]
+    return _launch(args, root, env, tmp / "voila.log", port, token, "voila")
 
 
 # ------------------------------------------------------------------------------------------
