@@ -17,8 +17,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Open JupyterLab on the start notebook (localhost only; the token is in the link it prints).
+# (--allow-root only when run as root, e.g. in a container: Jupyter refuses root otherwise)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root) \
+		notebooks/00_start_here.ipynb
 
 ## Run the whole test suite (data, loader, charts, widgets, every notebook).
 test: $(STAMP)
