@@ -198,21 +198,27 @@ NUMBER_COLUMNS = [(n, f["name"]) for n in TABLES for f in fields(n)
                   if f["type"] in ("integer", "number")]
 
 
+
+def assert_each_reported(folder, name, column, bad):
+    """Write the bad values into ``column`` on lines 2, 3, ...; each must be reported exactly
+    there, and nothing else."""
+    path = folder / f"{name}.csv"
+    table = rows(path)
+    for line, value in enumerate(bad, start=2):
+        table[line - 1][table[0].index(column)] = value
+    write(path, table)
+    problems, text = problems_of(folder, name)
+    assert {(p.file, p.line, p.column, p.value) for p in problems} == \
+        {(f"{name}.csv", line, column, v) for line, v in enumerate(bad, start=2)}, text
+
+
 @pytest.mark.parametrize("name,column", NUMBER_COLUMNS,
                          ids=[f"{n}.{c}" for n, c in NUMBER_COLUMNS])
 def test_numbers_as_text(data_copy, name, column):
     """Variants: 'eighty', '80%', '1,5' (decimal comma), and two that Python's int()/Decimal()
     (so frictionless) accept but pandas cannot read, which crashed the loader with a raw
     ValueError (found by this file): '1_000' and Arabic-Indic digits '٥٠'."""
-    path = data_copy / f"{name}.csv"
-    table = rows(path)
-    bad = ["eighty", "80%", "1,5", "1_000", "٥٠"]
-    for line, value in enumerate(bad, start=2):
-        table[line - 1][table[0].index(column)] = value
-    write(path, table)
-    problems, text = problems_of(data_copy, name)
-    assert {(p.file, p.line, p.column, p.value) for p in problems} == \
-        {(f"{name}.csv", line, column, v) for line, v in enumerate(bad, start=2)}, text
+    assert_each_reported(data_copy, name, column, ["eighty", "80%", "1,5", "1_000", "٥٠"])
 
 
 BOUNDED = [(n, f["name"], f["constraints"]) for n in TABLES for f in fields(n)
@@ -223,20 +229,13 @@ BOUNDED = [(n, f["name"], f["constraints"]) for n in TABLES for f in fields(n)
 def test_numbers_out_of_range(data_copy, name, column, limits):
     """Variants: one below the minimum, one above the maximum (a percentage of 180 or -5), and
     'NaN' (which pandas would read as missing) on separate lines."""
-    path = data_copy / f"{name}.csv"
-    table = rows(path)
     bad = []
     if "minimum" in limits:
         bad.append(str(limits["minimum"] - 1))
     if "maximum" in limits:
         bad.append(str(limits["maximum"] + 80))
     bad.append("NaN")
-    for line, value in enumerate(bad, start=2):
-        table[line - 1][table[0].index(column)] = value
-    write(path, table)
-    problems, text = problems_of(data_copy, name)
-    assert {(p.file, p.line, p.column, p.value) for p in problems} == \
-        {(f"{name}.csv", line, column, v) for line, v in enumerate(bad, start=2)}, text
+    assert_each_reported(data_copy, name, column, bad)
 
 
 @pytest.mark.parametrize("name", TABLES)

@@ -351,14 +351,16 @@ def _frictionless_problems(folder: Path) -> list[Problem]:
     return problems
 
 
-def validate(folder: Path | str | None = None, *, use_cache: bool = True) -> None:
-    """Check every table of the package; raise :class:`DataError` listing all problems."""
+def validate(folder: Path | str | None = None, *, use_cache: bool = True) -> str:
+    """Check every table of the package; raise :class:`DataError` listing all problems.
+
+    Returns the package's content hash (what the cache of validated packages is keyed by)."""
     folder = Path(folder) if folder else data_dir()
     descriptor = _descriptor(folder)
     fp = _fingerprint(folder, descriptor)
     if use_cache and (fp in _VALIDATED or _cached_ok(fp)):
         _VALIDATED.add(fp)
-        return
+        return fp
     problems: list[Problem] = []
     unreadable = False
     for r in descriptor["resources"]:
@@ -380,6 +382,7 @@ def validate(folder: Path | str | None = None, *, use_cache: bool = True) -> Non
         raise DataError(problems)
     _VALIDATED.add(fp)
     _remember_ok(fp)
+    return fp
 
 
 _VALIDATED: set[str] = set()
@@ -447,8 +450,7 @@ def load(name: str, folder: Path | str | None = None) -> pd.DataFrame:
     path = Path(folder).resolve() if folder else data_dir()
     if name not in table_names(path):
         raise KeyError(f"no table named {name!r}; the tables are {table_names(path)}")
-    validate(path)
-    fp = _fingerprint(path, _descriptor(path))
+    fp = validate(path)  # the same hash keys the cache of typed tables: files read once per call
     return _load_cached(name, str(path), fp).copy()
 
 
