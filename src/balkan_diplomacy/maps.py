@@ -23,6 +23,7 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
 from . import data, style, widgets
+from .render import sprite_text
 
 #: The eight states of the lessons, in the order of memberships.csv's enum.
 FOCUS = ("AL", "BA", "HR", "XK", "ME", "MK", "RS", "SI")
@@ -152,7 +153,7 @@ def draw_status_map(ax, region: dict, levels: pd.Series, organisation: str) -> M
             ax.add_patch(patch)
             art.patches[code] = patch
             if not focus and code in CONTEXT_AT:
-                ax.text(*CONTEXT_AT[code], country["name"], ha="center", va="center",
+                sprite_text(ax, *CONTEXT_AT[code], country["name"], ha="center", va="center",
                         fontsize=size * 0.68, color="#888888", style="italic", zorder=3)
         if "XK" in art.patches:  # a dashed border needs more weight to be seen
             art.patches["XK"].set_linewidth(1.6)
@@ -161,10 +162,10 @@ def draw_status_map(ax, region: dict, levels: pd.Series, organisation: str) -> M
             ax.plot(*zip(start, end), color="#333333", linewidth=0.8, zorder=4)
         for code in FOCUS:
             x, y = LABEL_AT[code]
-            art.names[code] = ax.text(x, y, LABEL_TEXT[code], ha="center", va="bottom",
+            art.names[code] = sprite_text(ax, x, y, LABEL_TEXT[code], ha="center", va="bottom",
                                       fontsize=size * 0.72, fontweight="bold", zorder=4,
                                       linespacing=0.95, path_effects=halo)
-            art.statuses[code] = ax.text(x, y - 0.05, "", ha="center", va="top",
+            art.statuses[code] = sprite_text(ax, x, y - 0.05, "", ha="center", va="top",
                                          fontsize=size * 0.68, zorder=4, path_effects=halo)
         ax.set_xlim(VIEW[0], VIEW[2])
         ax.set_ylim(VIEW[1], VIEW[3])
@@ -257,8 +258,13 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
         art["year"].set_text(f"Steps towards NATO and the EU, end of {year}")
         return describe(by_year[year], year)
 
+    # what a change redraws: the eight states' fills, their status words and the title (the
+    # neighbours' shapes and names never change: they stay in the background image)
+    dynamic = [art["year"]] + [a for org in ("NATO", "EU") for a in
+                               [art[org].patches[c] for c in FOCUS if c in art[org].patches]
+                               + list(art[org].statuses.values())]
     return widgets.Explorer({"year": slider}, fig, art, render, ALT, cache_images=True,
-                            title="Who had joined what, year by year")
+                            dynamic=dynamic, title="Who had joined what, year by year")
 
 
 FIGURES = [{

@@ -1,0 +1,269 @@
+"""An Agg canvas that remembers how it drew each piece of text.
+
+matplotlib 3.11 lays out and rasterises every text glyph by glyph on each draw: about 1-2 ms for
+a label, most of what a widget change costs when a chart has a few dozen labels. The same label
+at the same place in the same font always gives the same glyph images, so this renderer keeps
+them: the first draw of a text records the glyph images and where they went, later draws of the
+same text replay those calls. Text drawn as a path (labels with a white halo) keeps the path of
+its outline in the same way. The replay makes the same calls with the same arguments, so the
+pixels are the same as without the cache (``tests/test_render.py`` checks it for every chart).
+
+Only plain text is kept; mathtext and TeX go through matplotlib untouched.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import zlib
+from collections import OrderedDict
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+from matplotlib import colors as mcolors
+from matplotlib.text import Text, TextToPath
+from matplotlib.transforms import IdentityTransform
+
+#: Texts kept per canvas (a label is a few kB of glyph images).
+MAX_TEXTS = 4096
+
+
+class _LRU(OrderedDict):
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def get_or(self, key, make):
+        try:
+            value = self[key]
+            self.move_to_end(key)
+            return value
+        except KeyError:
+            value = make()
+            self[key] = value
+            if len(self) > self.limit:
+                self.popitem(last=False)
+            return value
+
+
+def _font_key(prop):
+    """A hashable key for a FontProperties (what its own __hash__ uses), or None."""
+    try:
+        key = (type(prop), tuple(prop.__dict__.items()))
+        hash(key)
+        return key
+    except TypeError:
+        return None
+
+
+class _Recorder:
+    """Stands in for the C++ renderer while a text is drawn, and notes each glyph image drawn."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.calls = []
+
+    def draw_text_image(self, image, x, y, angle, gc):
+        self.calls.append((np.array(image, copy=True), x, y, angle))
+        self.inner.draw_text_image(image, x, y, angle, gc)
+
+    def draw_path(self, *args, **kwargs):  # boxes (mathtext only): not kept
+        self.calls = None
+        self.inner.draw_path(*args, **kwargs)
+
+
+class CachingTextToPath(TextToPath):
+    """TextToPath that keeps the outline of each (font, text) it has converted."""
+
+    def __init__(self):
+        super().__init__()
+        self._paths = _LRU(MAX_TEXTS)
+
+    def get_text_path(self, prop, s, ismath=False, *, features=None, language=None):
+        font = _font_key(prop)
+        if ismath or font is None:
+            return super().get_text_path(prop, s, ismath, features=features, language=language)
+        key = (font, s, tuple(features) if features else None, language)
+        return self._paths.get_or(key, lambda: self._readonly(
+            super(CachingTextToPath, self).get_text_path(prop, s, ismath, features=features,
+                                                         language=language)))
+
+    @staticmethod
+    def _readonly(result):
+        verts, codes = result
+        verts, codes = np.array(verts, dtype=float), np.array(codes)
+        verts.flags.writeable = codes.flags.writeable = False
+        return verts, codes
+
+
+class TextCachingRendererAgg(RendererAgg):
+    """RendererAgg that replays the glyph images of texts it has drawn before."""
+
+    def __init__(self, width, height, dpi):
+        super().__init__(width, height, dpi)
+        self._text2path = CachingTextToPath()
+        self._glyphs = _LRU(MAX_TEXTS)
+        self._sprites = _LRU(MAX_TEXTS)  # SpriteText pictures
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        font = _font_key(prop)
+        if ismath or font is None:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        key = (font, s, float(x), float(y), float(angle), bool(gc.get_antialiased()),
+               tuple(features) if features else None, language, get_hinting_flag())
+        calls = self._glyphs.get(key)
+        if calls is not None:
+            self._glyphs.move_to_end(key)
+            for image, gx, gy, gangle in calls:
+                self._renderer.draw_text_image(image, gx, gy, gangle, gc)
+            return
+        inner = self._renderer
+        recorder = self._renderer = _Recorder(inner)
+        try:
+            super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        finally:
+            self._renderer = inner
+        if recorder.calls is not None:
+            self._glyphs[key] = recorder.calls
+            if len(self._glyphs) > self._glyphs.limit:
+                self._glyphs.popitem(last=False)
+
+
+class CanvasAgg(FigureCanvasAgg):
+    """FigureCanvasAgg drawing with :class:`TextCachingRendererAgg`."""
+
+    def get_renderer(self):
+        w, h = self.get_width_height(physical=True)
+        key = w, h, self.figure.dpi
+        if getattr(self, "_bd_key", None) != key:
+            self.renderer = TextCachingRendererAgg(w, h, self.figure.dpi)
+            self._bd_key = key
+        return self.renderer
+
+
+
+class SpriteText(Text):
+    """A label that Agg draws from a picture of itself, made on its first draw.
+
+    For labels drawn with path effects (a white halo: the outline is stroked, then filled),
+    which cost about 0.7 ms each to draw, 20 times the plain ones. On a
+    :class:`TextCachingRendererAgg` the label is drawn once onto a small transparent canvas at
+    the same sub-pixel position and that picture is blended in on this and every later draw
+    with the same look (text, font, colour, alignment, halo, position within the pixel). Full
+    draws and blitted draws both go through here, so they give the same pixels; the blend
+    differs from drawing straight onto the chart by rounding only (at most a few levels of 255
+    at the edges of letters). Other renderers (SVG, PDF) draw the text as usual.
+
+    Add one with ``ax.add_artist(SpriteText(x, y, s, ...))`` (same arguments as ``ax.text``);
+    text with a box (``bbox=``), wrapping, TeX or mathtext falls back to the usual drawing.
+    """
+
+    #: Pixels kept around the text's box for the halo's stroke.
+    PAD = 6
+
+    def draw(self, renderer):
+        if (not isinstance(renderer, TextCachingRendererAgg) or not self.get_visible()
+                or self.get_text() == "" or self._bbox_patch is not None or self.get_wrap()
+                or self.get_usetex() or self._preprocess_math(self.get_text())[1]):
+            return super().draw(renderer)
+        self._renderer = renderer
+        posx, posy = self.get_transform().transform(self.get_unitless_position())
+        if not (np.isfinite(posx) and np.isfinite(posy)):
+            return super().draw(renderer)
+        ix, iy = math.floor(posx), math.floor(posy)
+        key = (self._look(renderer), round((posx - ix) * 64), round((posy - iy) * 64))
+        sprite = renderer._sprites.get(key)
+        if sprite is None:
+            sprite = self._make_sprite(renderer, posx - ix, posy - iy)
+            renderer._sprites[key] = sprite
+            if len(renderer._sprites) > MAX_TEXTS:
+                renderer._sprites.popitem(last=False)
+        image, dx, dy = sprite
+        if image is not None:
+            renderer.open_group("text", self.get_gid())
+            gc = renderer.new_gc()  # the text's alpha is in the picture already
+            self._set_gc_clip(gc)
+            renderer.draw_image(gc, ix + dx, iy + dy, image)
+            gc.restore()
+            renderer.close_group("text")
+        self.stale = False
+
+    def _look(self, renderer):
+        effects = tuple(id(e) for e in self.get_path_effects())
+        return (self.get_text(), mcolors.to_rgba(self.get_color()), self.get_alpha(),
+                _font_key(self._fontproperties), self.get_horizontalalignment(),
+                self.get_verticalalignment(), self._multialignment, self.get_rotation(),
+                self.get_rotation_mode(), self._linespacing, self._antialiased, effects,
+                self.get_fontfeatures(), self.get_language(), renderer.dpi)
+
+    def _make_sprite(self, renderer, fx: float, fy: float):
+        """Draw a copy of this text alone on a transparent canvas; keep the part it covers."""
+        box = self.get_window_extent(renderer)
+        posx, posy = self.get_transform().transform(self.get_unitless_position())
+        # the canvas's corner in chart pixels, relative to the pixel the anchor falls in
+        left = math.floor(box.x0 - posx) - self.PAD
+        bottom = math.floor(box.y0 - posy) - self.PAD
+        width = math.ceil(box.width) + 2 * self.PAD + 2
+        height = math.ceil(box.height) + 2 * self.PAD + 2
+        canvas = RendererAgg(width, height, renderer.dpi)
+        copy = Text(fx - left, fy - bottom, self.get_text(), transform=IdentityTransform(),
+                    clip_on=False)
+        copy.update_from(self)
+        copy.set_transform(IdentityTransform())
+        copy.set_clip_on(False)
+        copy.set_clip_path(None)
+        copy.set_fontfeatures(self.get_fontfeatures())
+        copy.set_language(self.get_language())
+        copy.set_figure(self.get_figure(root=True))
+        copy.draw(canvas)
+        pixels = np.asarray(canvas.buffer_rgba())
+        rows = np.flatnonzero(pixels[:, :, 3].any(axis=1))
+        cols = np.flatnonzero(pixels[:, :, 3].any(axis=0))
+        if not len(rows):
+            return None, 0, 0
+        top, low, first, last = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+        # a copy (the canvas goes away), bottom row first as draw_image takes it
+        image = np.array(pixels[top:low, first:last][::-1])
+        # draw_image takes the bottom left corner, counted from the canvas's bottom
+        return image, left + int(first), bottom + (height - int(low))
+
+
+
+def sprite_text(ax, x, y, s: str, **kwargs) -> SpriteText:
+    """Like ``ax.text(x, y, s, **kwargs)``, drawn as a :class:`SpriteText`."""
+    text = ax.add_artist(SpriteText(x, y, s, **kwargs))
+    if "clip_on" not in kwargs and "clip_path" not in kwargs:
+        text.set_clip_path(None)  # add_artist clips to the axes; ax.text does not
+        text.set_clip_box(None)
+    return text
+
+
+def canvas_png(canvas) -> bytes:
+    """PNG bytes of what an Agg canvas holds now: its RGBA rows as they are, each row with PNG's
+    filter "none", deflated at zlib level 1.
+
+    This skips the RGBA to RGB conversion and the per-row filter search of Pillow's encoder:
+    about half the time of ``Image.save(compress_level=1)`` on these charts (large flat areas),
+    for files within about 10% of its size. No timestamp: the same pixels give the same bytes.
+    """
+    width, height = canvas.get_width_height(physical=True)
+    pixels = memoryview(canvas.buffer_rgba()).cast("B")
+    stride = 4 * width
+    if len(pixels) != stride * height:
+        raise ValueError(f"canvas buffer holds {len(pixels)} bytes, expected {stride * height}")
+    deflate = zlib.compressobj(1)
+    idat = [deflate.compress(b"\x00" + pixels[row * stride:(row + 1) * stride])
+            for row in range(height)]
+    idat.append(deflate.flush())
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA, no interlace
+    return b"".join([PNG_SIGNATURE, _chunk(b"IHDR", header), _chunk(b"IDAT", b"".join(idat)),
+                     _chunk(b"IEND", b"")])
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _chunk(tag: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))

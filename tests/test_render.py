@@ -1,0 +1,143 @@
+"""The fast renderer draws what matplotlib's own Agg draws, and its PNGs hold those pixels."""
+
+import io
+
+import matplotlib.patheffects as patheffects
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
+from PIL import Image
+
+from balkan_diplomacy import render, style, widgets
+
+BUILDERS = dict(widgets.explorer_builders())
+HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+
+
+def _decode(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def _plain_agg_pixels(fig) -> np.ndarray:
+    """The figure drawn by matplotlib's own FigureCanvasAgg (no cache, no sprites)."""
+    animated = [a for a in fig.findobj() if a.get_animated()]
+    own = fig.canvas
+    for artist in animated:
+        artist.set_animated(False)
+    try:
+        plain = FigureCanvasAgg(fig)
+        plain.draw()
+        return np.asarray(plain.buffer_rgba()).copy()
+    finally:
+        for artist in animated:
+            artist.set_animated(True)
+        fig.set_canvas(own)
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_explorers_draw_what_plain_agg_draws(name):
+    """Every chart, in several states of each control (so cached labels are replayed at new
+    places and with new words), against a drawing by matplotlib's plain Agg canvas. Glyph
+    replay is exact; a SpriteText picture may differ by rounding (one level of 255)."""
+    explorer = BUILDERS[name]()
+    has_sprites = any(isinstance(a, render.SpriteText) for a in explorer.figure.findobj())
+    states = 0
+    for key, widget in explorer.controls.items():
+        values = widgets.allowed_values(widget) or []
+        for value in values[:: max(1, len(values) // 4)][:4] + values[:1]:
+            widget.value = value
+            ours = _decode(explorer.image.value)
+            plain = _plain_agg_pixels(explorer.figure)
+            where = f"{name} {key}={value!r}"
+            if has_sprites:
+                assert_same_picture(ours, plain, where)
+            else:
+                assert (ours == plain).all(), f"{where}: {(ours != plain).any(-1).sum()} differ"
+            states += 1
+    assert states >= 3
+
+
+def _labels(cls, texts):
+    fig = style.new_figure(4, 2)
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.set_facecolor("#88aacc")
+    ax.axvline(0.3, color="black")
+    made = []
+    for (x, y), (words, kwargs) in zip([(0.3, 0.5), (0.61, 0.23), (0.8, 0.8)], texts):
+        made.append(ax.add_artist(cls(x, y, words, **kwargs)))
+    return fig, made
+
+
+SAMPLE = [("Bosnia and\nHerzegovina", dict(ha="center", va="top", fontweight="bold",
+                                          path_effects=HALO)),
+          ("member", dict(ha="center", va="bottom", path_effects=HALO, color="#222222")),
+          ("Vučić, Priština", dict(ha="left", alpha=0.6, rotation=20, style="italic"))]
+
+
+def assert_same_picture(ours: np.ndarray, plain: np.ndarray, where: str = "") -> None:
+    """Equal, but for rounding where a label's picture is blended in (one level of 255, at a
+    few pixels on the edges of letters); a stale or misplaced label differs far more."""
+    assert ours.shape == plain.shape, where
+    diff = np.abs(ours.astype(int) - plain.astype(int)).max(axis=-1)
+    assert diff.max() <= 1, f"{where}: a pixel differs by {diff.max()}"
+    assert (diff > 0).mean() < 0.001, f"{where}: {(diff > 0).mean():.3%} of pixels differ"
+
+
+def test_sprite_text_matches_text_and_follows_changes():
+    fig_text, _ = _labels(Text, SAMPLE)
+    fig_sprite, sprites = _labels(render.SpriteText, SAMPLE)
+    assert_same_picture(style_pixels(fig_sprite), style_pixels(fig_text), "first draw")
+    # second draw: every label from its picture
+    assert_same_picture(style_pixels(fig_sprite), style_pixels(fig_text), "second draw")
+    # a change of word, colour, place or visibility is drawn, not the old picture
+    for what, change in [("text", lambda t: t.set_text("candidate")),
+                         ("colour", lambda t: t.set_color("#d55e00")),
+                         ("place", lambda t: t.set_position((0.45, 0.6))),
+                         ("hidden", lambda t: t.set_visible(False))]:
+        before = style_pixels(fig_sprite)
+        fig_text, texts = _labels(Text, SAMPLE)
+        for i in (0, 1, 2):
+            change(texts[i])
+            change(sprites[i])
+        after = style_pixels(fig_sprite)
+        assert (after != before).any(), what
+        assert_same_picture(after, style_pixels(fig_text), what)
+        fig_sprite, sprites = _labels(render.SpriteText, SAMPLE)
+
+
+def style_pixels(fig) -> np.ndarray:
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+def test_sprite_text_is_vector_text_in_svg():
+    fig, _ = _labels(render.SpriteText, SAMPLE)
+    svg = style.svg(fig).decode()
+    # no picture in the SVG; the label without a halo is SVG text (halos are outlines there)
+    assert "Vučić, Priština</text>" in svg and "<image" not in svg
+
+
+def test_png_holds_the_canvas_pixels_and_is_deterministic():
+    fig = style.new_figure(3, 2)
+    fig.add_subplot().plot([1999, 2008, 2017], [1, 3, 2])
+    png = style.png(fig)
+    assert png == style.png(fig)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (_decode(png) == np.asarray(fig.canvas.buffer_rgba())).all()
+    assert Image.open(io.BytesIO(png)).size == fig.canvas.get_width_height(physical=True)
+
+
+def test_caches_stay_bounded(monkeypatch):
+    monkeypatch.setattr(render, "MAX_TEXTS", 5)
+    fig = style.new_figure(3, 2)
+    ax = fig.add_subplot()
+    label = ax.add_artist(render.SpriteText(0.5, 0.5, "", path_effects=HALO))
+    plain = ax.text(0.2, 0.2, "")
+    for year in range(1999, 2026):
+        label.set_text(str(year))
+        plain.set_text(str(year))
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    assert len(renderer._sprites) <= 5
+    assert len(renderer._glyphs) <= render.MAX_TEXTS
