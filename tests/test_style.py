@@ -43,3 +43,22 @@ def test_table_escapes_text():
     html = style.table(pd.DataFrame({"x": ["<script>alert(1)</script>"]}), caption="<b>").to_html()
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "&lt;b&gt;" in html
+
+
+def test_wrap_lines_fits_the_width_and_keeps_every_word():
+    fig = style.new_figure(6, 3)
+    text = ("Source: recognitions.csv: counts as claimed by the governments in Priština/Prishtina "
+            "and Belgrade and by independent compilations.\nKnown only via state-affiliated media: "
+            "Ivica Dačić (via Sputnik), 16 August 2019; a_very_long_unbreakable_word_" + "x" * 150)
+    wrapped = style.wrap_lines(fig, text, fontsize=8, width=0.5)
+    assert wrapped.split() == text.split()  # nothing lost, nothing added
+    assert wrapped.count("\n") >= 4 and "2019;\n" not in wrapped.split("\n", 1)[0]
+    from matplotlib.font_manager import FontProperties
+
+    renderer = fig.canvas.get_renderer()
+    font = FontProperties(family="DejaVu Sans", size=8)
+    for line in wrapped.split("\n"):
+        width = renderer.get_text_width_height_descent(line, font, False)[0]
+        assert width <= 0.5 * fig.bbox.width or " " not in line, line  # a lone long word may not
+    # the paragraph break is kept: the second paragraph starts a line
+    assert "\nKnown only" in wrapped

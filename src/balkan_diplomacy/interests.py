@@ -191,16 +191,20 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
     """Compare the actors under the status quo and a settlement; read any cell's points in words."""
     frame = data.load("interests") if frame is None else frame
     sources = data.load("sources")
-    # all the data work once: counts and cell texts for every scenario x view
-    counts, cells = {}, {}
+    # the counts once for every scenario x view; a cell's text when it is first asked for
+    counts, chosen, cells = {}, {}, {}
     for scenario in SCENARIOS:
         for view in VIEWS:
-            rows = select(frame, scenario, view)
+            chosen[(scenario, view)] = rows = select(frame, scenario, view)
             counts[(scenario, view)] = cell_counts(rows)
-            for actor in ACTORS:
-                for aspect in ASPECTS:
-                    cells[(scenario, view, actor, aspect)] = details_html(
-                        rows[(rows.actor == actor) & (rows.aspect == aspect)], sources)
+
+    def cell_html(scenario, view, actor, aspect) -> str:
+        key = (scenario, view, actor, aspect)
+        if key not in cells:
+            rows = chosen[(scenario, view)]
+            cells[key] = details_html(rows[(rows.actor == actor) & (rows.aspect == aspect)],
+                                      sources)
+        return cells[key]
     fig = style.new_figure(9.5, 6.4)
     with style.context():  # the axes take the mode's tick and label sizes
         ax = fig.add_axes((0.17, 0.17, 0.8, 0.65))
@@ -223,7 +227,7 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
         actor, aspect = v["cell"]
         details.value = (f"<b>{html.escape(ACTOR_NAMES[actor])} · {aspect}</b> "
                          f"({html.escape(SCENARIOS[v['scenario']].lower())}):"
-                         + cells[(v["scenario"], v["view"], actor, aspect)])
+                         + cell_html(v["scenario"], v["view"], actor, aspect))
         return describe(now, v["scenario"], v["view"], v["actors"], v["cell"])
 
     alt = ("A grid with five actors as rows (Belgrade, Priština/Prishtina, Moscow, Brussels, Washington) and "

@@ -115,12 +115,23 @@ def status_levels(members: pd.DataFrame, year: int) -> pd.DataFrame:
     Returns a DataFrame indexed by country code (all eight states) with columns ``NATO`` and
     ``EU`` holding integer levels (0 = no step; 3 = NATO member; 4 = EU member).
     """
-    done = members[members["date"].dt.year <= year]
-    out = pd.DataFrame(0, index=list(FOCUS), columns=["NATO", "EU"])
-    for org, levels in LEVELS.items():
-        rows = done[done["organisation"] == org]
-        reached = rows["milestone"].astype(str).map(levels).groupby(rows["country_code"].astype(str)).max()
-        out.loc[reached.index, org] = reached.astype(int)
+    return status_by_year(members, [year])[year]
+
+
+def status_by_year(members: pd.DataFrame, years) -> dict:
+    """:func:`status_levels` for every year in ``years`` at once: {year: DataFrame}."""
+    steps = [(int(date.year), org, code, LEVELS[org][step])
+             for date, org, code, step in zip(members["date"], members["organisation"].astype(str),
+                                              members["country_code"].astype(str),
+                                              members["milestone"].astype(str))
+             if org in LEVELS and step in LEVELS[org] and code in FOCUS and not pd.isna(date)]
+    out = {}
+    for year in sorted(int(y) for y in years):
+        reached = {org: dict.fromkeys(FOCUS, 0) for org in LEVELS}
+        for step_year, org, code, level in steps:
+            if step_year <= year:
+                reached[org][code] = max(reached[org][code], level)
+        out[year] = pd.DataFrame(reached, index=list(FOCUS), columns=["NATO", "EU"])
     return out
 
 
@@ -150,7 +161,8 @@ def draw_status_map(ax, region: dict, levels: pd.Series, organisation: str) -> M
                               edgecolor="#333333" if focus else "#aaaaaa",
                               facecolor=CONTEXT_FILL, linestyle="--" if code == "XK" else "-",
                               zorder=2 if focus else 1)
-            ax.add_patch(patch)
+            ax.add_artist(patch)  # no autoscaling: the view is set below (add_patch measures
+            # every curve of the outline for the data limits: ~0.1 s for the map)
             art.patches[code] = patch
             if not focus and code in CONTEXT_AT:
                 sprite_text(ax, *CONTEXT_AT[code], country["name"], ha="center", va="center",
@@ -233,7 +245,7 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
     last = max([int(members["date"].dt.year.max())] if len(members) else [1999])
     last = max(last, int(data.load("events")["date"].dt.year.max()))
     years = range(1999, max(last, 1999) + 1)
-    by_year = {y: status_levels(members, y) for y in years}  # prepared once
+    by_year = status_by_year(members, years)  # prepared once
     height = 4.6 + _BOTTOM_IN[style.mode()] + _TOP_IN[style.mode()]
     fig = style.new_figure(9.0, height)
     axes = fig.subplots(1, 2, gridspec_kw={"wspace": 0.04})
@@ -245,9 +257,8 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
         _legend(ax, org)
     with style.context():
         art["year"] = fig.suptitle("", fontweight="bold", y=1 - 0.12 / height, va="top")
-        fig.text(0.01, _NOTE_IN[style.mode()] / height, KOSOVO_NOTE,
-                 fontsize=style.rc()["font.size"] * 0.72, color="#333333", ha="left",
-                 va="bottom", wrap=True)
+        style.fig_note(fig, 0.01, _NOTE_IN[style.mode()] / height, KOSOVO_NOTE,
+                       fontsize=style.rc()["font.size"] * 0.72, color="#333333")
     style.add_source(fig, SOURCE)
     slider = widgets.year_slider(years, description="Year (status at year end)")
 

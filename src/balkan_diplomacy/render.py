@@ -72,12 +72,18 @@ class _Recorder:
         self.inner.draw_path(*args, **kwargs)
 
 
+#: Shared by every renderer: what a text measures, and its outline, depend only on the font,
+#: the text (and the resolution, for measures), not on the figure.
+_MEASURES = _LRU(MAX_TEXTS)
+_PATHS = _LRU(MAX_TEXTS)
+
+
 class CachingTextToPath(TextToPath):
     """TextToPath that keeps the outline of each (font, text) it has converted."""
 
     def __init__(self):
         super().__init__()
-        self._paths = _LRU(MAX_TEXTS)
+        self._paths = _PATHS
 
     def get_text_path(self, prop, s, ismath=False, *, features=None, language=None):
         font = _font_key(prop)
@@ -104,6 +110,14 @@ class TextCachingRendererAgg(RendererAgg):
         self._text2path = CachingTextToPath()
         self._glyphs = _LRU(MAX_TEXTS)
         self._sprites = _LRU(MAX_TEXTS)  # SpriteText pictures
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        font = _font_key(prop)
+        if ismath or font is None:
+            return super().get_text_width_height_descent(s, prop, ismath)
+        key = (font, s, self.dpi, get_hinting_flag())
+        return _MEASURES.get_or(key, lambda: super(TextCachingRendererAgg, self)
+                                .get_text_width_height_descent(s, prop, ismath))
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
         font = _font_key(prop)
@@ -207,7 +221,7 @@ class SpriteText(Text):
         bottom = math.floor(box.y0 - posy) - self.PAD
         width = math.ceil(box.width) + 2 * self.PAD + 2
         height = math.ceil(box.height) + 2 * self.PAD + 2
-        canvas = RendererAgg(width, height, renderer.dpi)
+        canvas = TextCachingRendererAgg(width, height, renderer.dpi)
         copy = Text(fx - left, fy - bottom, self.get_text(), transform=IdentityTransform(),
                     clip_on=False)
         copy.update_from(self)

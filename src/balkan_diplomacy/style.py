@@ -125,8 +125,58 @@ def add_source(fig: Figure, text: str) -> None:
     """A grey source line under the chart (bottom left)."""
     with matplotlib.rc_context(rc()):
         size = matplotlib.rcParams["font.size"] * 0.72
-    fig.text(0.01, 0.012, f"Source: {text}", fontsize=size, color="#555555",
-             ha="left", va="bottom", wrap=True)
+    fig_note(fig, 0.01, 0.012, f"Source: {text}", fontsize=size, color="#555555")
+
+
+def fig_note(fig: Figure, x: float, y: float, text: str, fontsize: float, **kwargs):
+    """Left-aligned small print at (x, y) in figure fractions, broken into lines that fit
+    between x and the figure's right edge (less the same margin)."""
+    return fig.text(x, y, wrap_lines(fig, text, fontsize, width=1 - 2 * x), fontsize=fontsize,
+                    ha="left", va="bottom", **kwargs)
+
+
+def wrap_lines(fig: Figure, text: str, fontsize: float, width: float = 0.98) -> str:
+    """``text`` with line breaks so that no line is wider than ``width`` (a fraction of the
+    figure's width) in DejaVu Sans at ``fontsize`` points; existing line breaks are kept.
+
+    matplotlib's ``wrap=True`` does this at every draw, measuring the line again for each word
+    added (about 50 ms for one source line); here each word is measured once (measures are
+    shared by all figures), lines are filled greedily, and each line is checked by one
+    measurement of the whole line.
+    """
+    from matplotlib.font_manager import FontProperties
+
+    renderer = fig.canvas.get_renderer()
+    with matplotlib.rc_context(rc()):
+        font = FontProperties(family=matplotlib.rcParams["font.family"], size=fontsize)
+    limit = width * fig.bbox.width
+
+    def measure(words):
+        return renderer.get_text_width_height_descent(" ".join(words), font, False)[0]
+
+    space = measure(["a", "a"]) - 2 * measure(["a"])
+    done = []
+    for paragraph in text.split("\n"):
+        lines, used = [[]], 0.0
+        for word in paragraph.split(" "):
+            extra = measure([word]) + (space if lines[-1] else 0.0)
+            if lines[-1] and used + extra > limit:
+                lines.append([])
+                extra = measure([word])
+                used = 0.0
+            lines[-1].append(word)
+            used += extra
+        # the sum of word widths is within a pixel or two of the line's: check each line
+        # whole, and move its last word to the next line while it is too wide
+        i = 0
+        while i < len(lines):
+            while len(lines[i]) > 1 and measure(lines[i]) > limit:
+                if i + 1 == len(lines):
+                    lines.append([])
+                lines[i + 1].insert(0, lines[i].pop())
+            i += 1
+        done += [" ".join(line) for line in lines]
+    return "\n".join(done)
 
 
 def png(fig: Figure) -> bytes:
@@ -169,16 +219,45 @@ def empty_message(ax, text: str = "Nothing to show for this selection"):
 
 
 def table_styles() -> list[dict]:
-    """CSS for pandas Styler tables in the current mode."""
+    """CSS of our tables in the current mode (selector relative to the table, properties)."""
     return [{"selector": "", "props": [("font-size", _TABLE_FONT[mode()])]},
             {"selector": "th", "props": [("text-align", "left")]},
             {"selector": "td", "props": [("text-align", "left"), ("vertical-align", "top")]}]
 
 
-def table(frame, caption: str | None = None):
+class Table:
+    """A DataFrame shown as an HTML table: every cell escaped, no index, '–' for a missing
+    value, sized for the current mode. Built with ``DataFrame.to_html`` (pandas' Styler would
+    import jinja2, about 60 ms of every lesson's run)."""
+
+    def __init__(self, frame, caption: str | None = None):
+        self.frame = frame
+        self.caption = caption
+        self._styles = table_styles()  # the mode when it was made, like a chart
+
+    def to_html(self) -> str:
+        body = self.frame.to_html(index=False, escape=True, na_rep="–", border=0,
+                                  classes="bd-table")
+        if self.caption:
+            head, rest = body.split(">", 1)
+            body = f"{head}><caption>{html.escape(self.caption)}</caption>{rest}"
+        rules = []
+        for rule in self._styles:
+            selector = " ".join(["table.bd-table", rule["selector"]]).strip()
+            props = "; ".join(f"{k}: {v}" for k, v in rule["props"])
+            rules.append(f"{selector} {{{props}}}")
+        size = dict(self._styles[0]["props"])["font-size"]
+        # inline size as well: a mode switch must not resize tables shown before it
+        return (f"<style>{' '.join(rules[1:])}</style>"
+                f'<div class="bd-table-wrap" style="font-size: {size}">{body}</div>')
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:  # plain-text front ends (nbconvert to text, a terminal)
+        return (f"{self.caption}\n" if self.caption else "") + self.frame.to_string(index=False)
+
+
+def table(frame, caption: str | None = None) -> Table:
     """Show a DataFrame as a styled table (escaped, readable in projector mode)."""
-    styler = frame.style.set_table_styles(table_styles()).format(escape="html", na_rep="–")
-    styler = styler.hide(axis="index")
-    if caption:
-        styler = styler.set_caption(html.escape(caption))
-    return styler
+    return Table(frame, caption)
