@@ -231,14 +231,20 @@ def swimlane_explorer(members: pd.DataFrame | None = None,
     style.add_source(fig, SOURCE_LINE)
     # everything a control can ask for, worked out once
     segments = {label: status_segments(steps, when) for label, when in dates.items()}
-    captions = {(label, c): describe_country(steps, c, when) if c else describe_all(steps, when)
-                for label, when in dates.items() for c in [""] + COUNTRIES}
+    captions = {}  # each (date, country) sentence, written the first time it is asked for
+
+    def caption(label: str, country: str) -> str:
+        if (label, country) not in captions:
+            when = dates[label]
+            captions[(label, country)] = (describe_country(steps, country, when) if country
+                                          else describe_all(steps, when))
+        return captions[(label, country)]
 
     def render(values: dict) -> str:
         until = dates[values["as_of"]]
         chosen = values["country"] or None
         update_swimlanes(art, steps, until, chosen, segs=segments[values["as_of"]])
-        return captions[(values["as_of"], values["country"])]
+        return caption(values["as_of"], values["country"])
 
     alt = ("Horizontal lanes, one per country from Slovenia to Kosovo, coloured by the furthest "
            "EU step reached over time from 1996; Slovenia (2004) and Croatia (2013) turn green as "

@@ -63,12 +63,16 @@ def country_order(members: pd.DataFrame) -> list[tuple[str, str]]:
     the others by their first NATO step, then those with none (top to bottom of the grid)."""
     nato = nato_rows(members)
     everyone = members[["country_code", "country"]].astype(str).drop_duplicates()
+    joined, first = {}, {}
+    for code, step, date in zip(nato["country_code"], nato["milestone"], nato["date"]):
+        first[code] = min(first.get(code, date), date)
+        if step == "accession":
+            joined[code] = min(joined.get(code, date), date)
 
     def key(row):
-        steps = nato[nato["country_code"] == row.country_code]
-        joined = steps.loc[steps["milestone"] == "accession", "date"]
-        first = steps["date"].min() if len(steps) else pd.Timestamp.max
-        return (joined.empty, joined.min() if len(joined) else first, row.country)
+        code = row.country_code
+        return (code not in joined, joined.get(code, first.get(code, pd.Timestamp.max)),
+                row.country)
 
     ordered = sorted(everyone.itertuples(index=False), key=key)
     return [(r.country_code, r.country) for r in ordered]
@@ -79,13 +83,15 @@ def status_grid(members: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     year (columns). Values: 0 none, 1 MAP, 2 invited, 3 member."""
     nato = nato_rows(members)
     order = country_order(members)
-    grid = pd.DataFrame(NONE, index=[name for _, name in order], columns=list(years))
-    for _, r in nato.iterrows():
-        code = STATUS_OF_MILESTONE[r["milestone"]]
-        reached = [y for y in years if r["date"] <= pd.Timestamp(year=y, month=12, day=31)]
-        for y in reached:  # a later, higher step wins; statuses only move forward
-            grid.loc[r["country"], y] = max(int(grid.loc[r["country"], y]), code)
-    return grid
+    years = list(years)
+    cells = {name: [NONE] * len(years) for _, name in order}
+    ends = [pd.Timestamp(year=y, month=12, day=31) for y in years]
+    for country, step, date in zip(nato["country"], nato["milestone"], nato["date"]):
+        code, row = STATUS_OF_MILESTONE[step], cells[country]
+        for i, end in enumerate(ends):  # a later, higher step wins; statuses only move forward
+            if date <= end:
+                row[i] = max(row[i], code)
+    return pd.DataFrame.from_dict(cells, orient="index", columns=years)
 
 
 @dataclass

@@ -9,6 +9,8 @@ crosses) on the same scale of states.
 
 from __future__ import annotations
 
+import bisect
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -193,10 +195,14 @@ def _latest_by_year(parts: dict, years: list[int]) -> dict:
     """{series: {year: DataFrame of the latest claim(s) by the end of that year}} (once, at build)."""
     out = {}
     for key, part in parts.items():
+        dates = sorted(pd.Timestamp(d) for d in part["as_of_date"].dropna().unique())
+        # one frame per date a claim was made, shared by every year it is the latest of
+        at_date = [part[part["as_of_date"] == d] for d in dates]
+        none = part.iloc[0:0]
         out[key] = {}
         for y in years:
-            upto = part[part["as_of_date"] <= year_end(y)]
-            out[key][y] = upto[upto["as_of_date"] == upto["as_of_date"].max()] if len(upto) else upto
+            i = bisect.bisect_right(dates, year_end(y))
+            out[key][y] = at_date[i - 1] if i else none
     return out
 
 

@@ -164,7 +164,13 @@ def scoreboard_explorer(claims: pd.DataFrame | None = None, selected: str = "C07
     """Filter the claims by kind and paragraph; read the selected claim in words."""
     claims = (data.load("article_claims") if claims is None else claims).sort_values("claim_id")
     sources = data.load("sources")
-    texts = {c.claim_id: describe_claim(c, sources) for _, c in claims.iterrows()}
+    by_id = claims.set_index("claim_id", drop=False)
+    texts = {}  # each claim's sentence, written the first time it is chosen
+
+    def text(claim_id: str) -> str:
+        if claim_id not in texts:
+            texts[claim_id] = describe_claim(by_id.loc[claim_id], sources)
+        return texts[claim_id]
     kinds = [k for k in claims.claim_kind.cat.categories if (claims.claim_kind == k).any()]
     first, last = int(claims.paragraph.min()), int(claims.paragraph.max())
     fig = style.new_figure(9.5, 5.6)
@@ -186,7 +192,7 @@ def scoreboard_explorer(claims: pd.DataFrame | None = None, selected: str = "C07
                        & claims.paragraph.between(lo, hi)]
         update_scoreboard(art, shown.claim_id, v["claim"])
         return describe(shown, len(claims), list(v["kinds"]), (lo, hi), v["claim"],
-                        texts[v["claim"]])
+                        text(v["claim"]))
 
     alt = ("Six bands, one per verdict (holds, partly holds, does not hold, prediction came true, "
            "prediction failed, unresolved), each with one coloured square per claim of the "
