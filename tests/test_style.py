@@ -62,3 +62,16 @@ def test_wrap_lines_fits_the_width_and_keeps_every_word():
         assert width <= 0.5 * fig.bbox.width or " " not in line, line  # a lone long word may not
     # the paragraph break is kept: the second paragraph starts a line
     assert "\nKnown only" in wrapped
+
+
+def test_table_cells_are_left_aligned_and_sized_for_the_mode():
+    import pandas as pd
+    frame = pd.DataFrame({"state": ["Serbia", None], "share": [80.0, 45.5]})
+    html = style.table(frame, caption="Putin").to_html()
+    assert html.count('text-align: left; vertical-align: top') == 4  # every cell, inline
+    assert "<caption>Putin</caption>" in html and "–" in html and "font-size: 100%" in html
+    balkan_diplomacy.present()
+    try:
+        assert "font-size: 150%" in style.table(frame)._repr_html_()
+    finally:
+        balkan_diplomacy.default()

@@ -238,18 +238,16 @@ class Table:
     def to_html(self) -> str:
         body = self.frame.to_html(index=False, escape=True, na_rep="–", border=0,
                                   classes="bd-table")
-        if self.caption:
-            head, rest = body.split(">", 1)
-            body = f"{head}><caption>{html.escape(self.caption)}</caption>{rest}"
-        rules = []
-        for rule in self._styles:
-            selector = " ".join(["table.bd-table", rule["selector"]]).strip()
-            props = "; ".join(f"{k}: {v}" for k, v in rule["props"])
-            rules.append(f"{selector} {{{props}}}")
-        size = dict(self._styles[0]["props"])["font-size"]
-        # inline size as well: a mode switch must not resize tables shown before it
-        return (f"<style>{' '.join(rules[1:])}</style>"
-                f'<div class="bd-table-wrap" style="font-size: {size}">{body}</div>')
+        # the rules go on each cell: JupyterLab's own stylesheet right-aligns table cells and
+        # wins over a <style> block; every cell's text is escaped, so no "<td>" is ever content
+        css = {rule["selector"] or "table": "; ".join(f"{k}: {v}" for k, v in rule["props"])
+               for rule in self._styles}
+        body = (body.replace('<tr style="text-align: right;">', "<tr>")
+                .replace("<th>", f'<th style="{css["th"]}">')
+                .replace("<td>", f'<td style="{css["td"]}">'))
+        head, rest = body.split(">", 1)  # the opening <table ...> tag, and the rest
+        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        return f'{head} style="{css["table"]}">{caption}{rest}'
 
     def _repr_html_(self) -> str:
         return self.to_html()
