@@ -139,7 +139,9 @@ class TextCachingRendererAgg(RendererAgg):
             super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
         finally:
             self._renderer = inner
-        if recorder.calls is not None:
+        # nothing recorded (only spaces, or a matplotlib that draws text some other way):
+        # not kept, so such a text is always drawn by matplotlib itself
+        if recorder.calls:
             self._glyphs[key] = recorder.calls
             if len(self._glyphs) > self._glyphs.limit:
                 self._glyphs.popitem(last=False)
