@@ -4,10 +4,12 @@ Run ``make bench``. Prints one table (figure, target, pass/fail) and exits 1 whe
 missed. Each timing is set against a baseline measured in the same run, since absolute times on
 shared machines drift:
 
-1. run-all: each notebook on a fresh kernel against a floor notebook that only starts a kernel
-   and imports pandas, matplotlib, ipywidgets and the helper package;
+1. run-all: each notebook on a fresh kernel, run right after a floor notebook that only starts
+   a kernel and imports pandas, matplotlib, ipywidgets and the helper package; the ratio of each
+   such pair, median of 5 pairs (and of 5 passes over the whole set);
 2. widget response: every explorer's controls driven through 50 changes in-process, timed from
-   the new value to the finished PNG, against a naive rebuild of the whole chart per change;
+   the new value to the finished PNG, against a naive rebuild of the whole chart per change
+   (measured first, while this process is as fresh as a kernel);
 3. in the browser (where Chromium is installed): key press on a slider to the new image in Lab;
 4. import and load: the package and every table, beyond pandas and matplotlib themselves;
 5. memory: the peak resident memory of each notebook's kernel.
