@@ -93,13 +93,17 @@ def status_segments(steps: pd.DataFrame, until: pd.Timestamp) -> pd.DataFrame:
     """
     rows = []
     end_year = decimal_year(until)
-    for country, group in steps[steps["date"] <= until].groupby("country", sort=False):
+    done = steps[steps["date"] <= until]
+    by_country: dict[str, list] = {}  # in the order the countries first appear, like groupby
+    for country, step_no, year in zip(done["country"], done["step_no"], done["year"]):
+        by_country.setdefault(country, []).append((step_no, year))
+    for country, group in by_country.items():
         furthest, start = -1, None
-        for _, row in group.iterrows():
-            if row["step_no"] > furthest:
+        for step_no, year in group:
+            if step_no > furthest:
                 if start is not None:
-                    rows.append((country, EU_STEPS[furthest], start, row["year"]))
-                furthest, start = row["step_no"], row["year"]
+                    rows.append((country, EU_STEPS[furthest], start, year))
+                furthest, start = step_no, year
         rows.append((country, EU_STEPS[furthest], start, end_year))
     return pd.DataFrame(rows, columns=["country", "stage", "start", "end"])
 
