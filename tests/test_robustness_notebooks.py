@@ -82,7 +82,8 @@ def comparable(cell):
 
 def _stable(text):
     """Text with what legitimately changes between runs masked: object addresses in a repr
-    ('<Styler at 0x7f...>') and the random id pandas gives each styled table ('T_1a2b3')."""
+    ('<... at 0x7f...>') and the random id pandas' Styler gives a styled table ('T_1a2b3'), in
+    case a lesson styles one itself."""
     text = re.sub(r" at 0x[0-9a-f]+", " at 0x?", text)
     return re.sub(r"\bT_[0-9a-f]{5}", "T_?", text)
 

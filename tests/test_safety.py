@@ -1,7 +1,7 @@
 """Issue 8, safety: untrusted text is escaped, no eval/exec, servers bind localhost with auth.
 
 The data is text that anyone may edit (a teacher's copy, a pull request), and it reaches the
-browser through ipywidgets.HTML values and pandas Styler tables, where it would run as markup.
+browser through ipywidgets.HTML values and HTML tables, where it would run as markup.
 A copy of data/ whose every free-text cell carries two payloads is loaded through
 BALKAN_DATA_DIR, and every explorer, quiz, answer key and styled table built from it must show
 the payloads only escaped.
@@ -195,8 +195,9 @@ def test_answer_key_escapes_data(hostile, lesson):
 
 @pytest.mark.parametrize("name", data.table_names())
 def test_styled_tables_escape_data(hostile, name):
-    """style.table on every table (and describe_table): pandas' Styler does not escape unless
-    asked (`format(escape="html")`); without it this fails for every table."""
+    """style.table on every table (and describe_table): ``DataFrame.to_html`` escapes only when
+    asked (``escape=True``, and the caption is ours to escape); without it this fails for every
+    table."""
     from balkan_diplomacy import style
 
     frame = data.load(name)

@@ -132,8 +132,12 @@ def draw_swimlanes(ax, steps: pd.DataFrame, until: pd.Timestamp,
         ax.text(decimal_year(ARTICLE_DATE) - 0.2, -0.95, "article\n22 Jan 2019", ha="right",
                 va="bottom", fontsize="small")
         art["until_line"] = ax.axvline(decimal_year(until), color="#555555", lw=1)
+        seg_by = {c: g for c, g in segs.groupby("country", sort=False)}
+        dot_by = {c: g["year"].to_numpy()
+                  for c, g in steps[steps["date"] <= until].groupby("country")}
         for lane, country in enumerate(countries):
-            _draw_lane(ax, art, segs[segs["country"] == country], steps, country, lane, until)
+            _draw_lane(ax, art, seg_by.get(country, segs.iloc[0:0]), dot_by.get(country, []),
+                       country, lane)
         ax.set_ylim(len(countries) - 0.4, -2.0)  # top lane first; room for the labels above
         ax.set_xlim(*X_LIMITS)
         ax.set_yticks([])
@@ -147,15 +151,14 @@ def draw_swimlanes(ax, steps: pd.DataFrame, until: pd.Timestamp,
     return art
 
 
-def _draw_lane(ax, art: dict, segs: pd.DataFrame, steps: pd.DataFrame, country: str,
-               lane: int, until: pd.Timestamp) -> None:
-    """Add one country's lane, dots, name and stage label to ``art`` (inside style.context())."""
+def _draw_lane(ax, art: dict, segs: pd.DataFrame, dots, country: str, lane: int) -> None:
+    """Add one country's lane, dots (decimal years of its steps so far), name and stage label
+    to ``art`` (inside style.context()). The view is set by the caller: no autoscaling."""
     coll = PolyCollection(_lane_verts(segs, lane), facecolors=[STAGE_COLORS[s] for s in segs["stage"]],
                           edgecolors="white", linewidths=0.5)
-    art["lanes"][country] = ax.add_collection(coll)
-    mine = steps[(steps["country"] == country) & (steps["date"] <= until)]
-    (art["dots"][country],) = ax.plot(mine["year"], [lane] * len(mine), "o", ms=5, mfc="white",
-                                      mec="black", mew=0.8, zorder=3)
+    art["lanes"][country] = ax.add_collection(coll, autolim=False)
+    (art["dots"][country],) = ax.plot(dots, [lane] * len(dots), "o", ms=5, mfc="white",
+                                      mec="black", mew=0.8, zorder=3, scalex=False, scaley=False)
     art["names"][country] = ax.text(-0.01, lane, country, transform=ax.get_yaxis_transform(),
                                     ha="right", va="center")
     end = segs["end"].max() if len(segs) else X_LIMITS[0]
