@@ -298,16 +298,26 @@ def draw_durations(ax, durations: pd.DataFrame, countries=COUNTRIES) -> dict:
     """
     art = {"bars": {}, "totals": {}}
     with style.context():
+        # every bar in one barh call (a call per bar cost ~1 ms each), in the same order
+        rows, totals, waiting = [], {}, set()
+        for country, step, years, still_open in zip(durations["country"], durations["from_step"],
+                                                    durations["years"], durations["open"]):
+            if country in countries:
+                rows.append((countries.index(country), totals.get(country, 0.0), years,
+                             country, step, still_open))
+                totals[country] = totals.get(country, 0.0) + years
+                if still_open:
+                    waiting.add(country)
+        rows.sort(key=lambda r: r[0])  # lane by lane, each lane's steps in table order
+        bars = ax.barh([r[0] for r in rows], [r[2] for r in rows], left=[r[1] for r in rows],
+                       height=0.6, color=[STAGE_COLORS[r[4]] for r in rows], edgecolor="white")
+        for bar, (_, _, _, country, step, still_open) in zip(bars, rows):
+            if still_open:
+                bar.set_hatch("//")
+            art["bars"][(country, step)] = bar
         for lane, country in enumerate(countries):
-            left = 0.0
-            for row in durations[durations["country"] == country].itertuples():
-                (bar,) = ax.barh(lane, row.years, left=left, height=0.6,
-                                 color=STAGE_COLORS[row.from_step], edgecolor="white",
-                                 hatch="//" if row.open else None)
-                art["bars"][(country, row.from_step)] = bar
-                left += row.years
-            member = not durations[(durations["country"] == country)]["open"].any()
-            word = "to join" if member else "so far"
+            left = totals.get(country, 0.0)
+            word = "so far" if country in waiting else "to join"
             art["totals"][country] = ax.text(left + 0.3, lane, f"{left:.1f} years {word}",
                                              va="center", fontsize="small")
         ax.set_yticks(range(len(countries)), countries)
