@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from nbclient import NotebookClient  # noqa: E402
-from notebook_runner import kernel_env  # noqa: E402
+from notebook_runner import kernel_environment  # noqa: E402
 
 from balkan_diplomacy import widgets  # noqa: E402
 
@@ -64,10 +64,7 @@ def _run(path: Path) -> tuple[float, int]:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
-    env = kernel_env()
-    saved = dict(os.environ)
-    os.environ.update(env)  # the kernel inherits this process's environment
-    try:
+    with kernel_environment() as env:
         start = time.perf_counter()
         with client.setup_kernel(env=env):
             for index, cell in enumerate(nb.cells):
@@ -76,9 +73,6 @@ def _run(path: Path) -> tuple[float, int]:
             probe = nbformat.v4.new_code_cell(RSS_SOURCE)
             nb.cells.append(probe)
             client.execute_cell(probe, len(nb.cells) - 1)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
     text = "".join(o.get("text", "") for o in probe.outputs)
     return seconds, int(text.split("MAXRSS_KB")[1].split()[0])
 

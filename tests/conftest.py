@@ -15,6 +15,15 @@ def _private_cache(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
+def no_png(monkeypatch):
+    """For loops that check the artists only: explorers skip drawing and encoding the image
+    (patching style.png no longer did: blitted changes encode through style.canvas_png)."""
+    from balkan_diplomacy import widgets
+
+    monkeypatch.setattr(widgets.Explorer, "draw_images", False)
+
+
+@pytest.fixture
 def data_copy(tmp_path):
     """A private copy of data/ that a test may break."""
     dst = tmp_path / "data"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -21,17 +22,24 @@ def kernel_env(extra_path: str | None = None) -> dict:
     return env
 
 
+@contextmanager
+def kernel_environment():
+    """This process's environment set to :func:`kernel_env` (a kernel inherits it), then restored."""
+    saved = dict(os.environ)
+    os.environ.update(kernel_env())
+    try:
+        yield kernel_env()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def execute(path: Path, timeout: int = 180, cwd: Path | None = None) -> nbformat.NotebookNode:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(cwd or path.parent)}})
-    saved = dict(os.environ)
-    os.environ.update(kernel_env())  # the kernel inherits this process's environment
-    try:
-        client.execute(env=kernel_env())
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    with kernel_environment() as env:
+        client.execute(env=env)
     return nb
 
 

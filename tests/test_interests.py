@@ -66,13 +66,6 @@ def _visible_total(explorer):
     return total
 
 
-@pytest.fixture
-def no_png(monkeypatch):
-    """The loops check the artists; skipping the PNG encoding keeps the file fast."""
-    from balkan_diplomacy import widgets
-    monkeypatch.setattr(widgets.style, "png", lambda fig: b"")
-
-
 def test_explorer_every_state(table, no_png):
     ex = interests.interests_explorer()
     assert ex.last_error is None

@@ -41,13 +41,6 @@ def _shown(ex):
     return {c for c, sq in ex.artists.squares.items() if sq.get_visible()}
 
 
-@pytest.fixture
-def no_png(monkeypatch):
-    """The loops check the artists; skipping the PNG encoding keeps the file fast."""
-    from balkan_diplomacy import widgets
-    monkeypatch.setattr(widgets.style, "png", lambda fig: b"")
-
-
 def test_explorer_every_filter(claims, no_png):
     ex = scoreboard.scoreboard_explorer()
     assert ex.last_error is None

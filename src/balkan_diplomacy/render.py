@@ -192,7 +192,7 @@ class SpriteText(Text):
         key = (self._look(renderer), round((posx - ix) * 64), round((posy - iy) * 64))
         sprite = renderer._sprites.get(key)
         if sprite is None:
-            sprite = self._make_sprite(renderer, posx - ix, posy - iy)
+            sprite = self._make_sprite(renderer, posx, posy)
             renderer._sprites[key] = sprite
             if len(renderer._sprites) > MAX_TEXTS:
                 renderer._sprites.popitem(last=False)
@@ -214,10 +214,11 @@ class SpriteText(Text):
                 self.get_rotation_mode(), self._linespacing, self._antialiased, effects,
                 self.get_fontfeatures(), self.get_language(), renderer.dpi)
 
-    def _make_sprite(self, renderer, fx: float, fy: float):
-        """Draw a copy of this text alone on a transparent canvas; keep the part it covers."""
+    def _make_sprite(self, renderer, posx: float, posy: float):
+        """Draw a copy of this text (anchored at ``posx, posy`` on the chart) alone on a
+        transparent canvas; keep the part it covers."""
         box = self.get_window_extent(renderer)
-        posx, posy = self.get_transform().transform(self.get_unitless_position())
+        fx, fy = posx - math.floor(posx), posy - math.floor(posy)
         # the canvas's corner in chart pixels, relative to the pixel the anchor falls in
         left = math.floor(box.x0 - posx) - self.PAD
         bottom = math.floor(box.y0 - posy) - self.PAD
