@@ -66,7 +66,13 @@ def comparable(cell):
     for out in cell.get("outputs", []):
         kind = out.get("output_type")
         if kind == "stream":
-            seen.append(("stream", out.get("name"), out.get("text")))
+            # one print may reach the notebook as one stream output or as several, as the
+            # kernel's output thread happens to flush it (seen under load): joined, as the
+            # notebook shows them
+            if seen and seen[-1][:2] == ("stream", out.get("name")):
+                seen[-1] = ("stream", out.get("name"), seen[-1][2] + out.get("text", ""))
+            else:
+                seen.append(("stream", out.get("name"), out.get("text", "")))
         elif kind in ("display_data", "execute_result"):
             content = out.get("data", {})
             if "image/png" in content:
