@@ -141,3 +141,39 @@ def test_caches_stay_bounded(monkeypatch):
     renderer = fig.canvas.get_renderer()
     assert len(renderer._sprites) <= 5
     assert len(renderer._glyphs) <= render.MAX_TEXTS
+    for cache in [v for v in vars(render).values() if isinstance(v, render._LRU)]:
+        assert len(cache) <= cache.limit
+
+
+def test_glyph_images_reused_at_new_places_draw_what_plain_agg_draws():
+    """Glyph images are kept by position within the pixel: the same words at many places
+    (whole and fractional pixels apart), plain, not antialiased, rotated, with mathtext and a
+    fallback font, drawn by the fast path and by matplotlib's plain Agg: the same pixels."""
+    assert render._GLYPH_FAST_PATH  # on with this matplotlib (off, matplotlib draws alone)
+    fig = style.new_figure(5, 3)
+    ax = fig.add_axes([0, 0, 1, 1])
+    for i in range(24):
+        x, y = 0.03 + 0.037 * i, 0.05 + 0.0371 * i
+        ax.text(x, y, "Vučić 2008 Priština", fontsize=7 + i % 4, antialiased=i % 5 != 0)
+    ax.text(0.5, 0.5, "rotated 1244", rotation=30)
+    ax.text(0.1, 0.8, r"$\sqrt{x}$ 80%", fontsize=11)
+    ax.text(0.6, 0.9, "Kosovo ✓ ∑", fontsize=9)
+    fig.canvas.draw()
+    ours = np.asarray(fig.canvas.buffer_rgba()).copy()
+    fig.canvas.draw()  # drawn again: every glyph from the cache
+    again = np.asarray(fig.canvas.buffer_rgba()).copy()
+    plain = _plain_agg_pixels(fig)
+    assert (ours == plain).all(), f"{(ours != plain).any(-1).sum()} pixels differ"
+    assert (again == plain).all()
+
+
+def test_width_guess_is_close_to_the_measured_width():
+    from matplotlib.font_manager import FontProperties
+
+    fig = style.new_figure(4, 2)
+    renderer = fig.canvas.get_renderer()
+    font = FontProperties(family="DejaVu Sans", size=8)
+    for text in ["Source:", "recognitions.csv: counts as claimed by Priština/Prishtina",
+                 "Vučić, 16 August 2019"]:
+        measured = renderer.get_text_width_height_descent(text, font, False)[0]
+        assert abs(render.width_guess(text, font, fig.dpi) - measured) <= 0.02 * measured + 2

@@ -18,9 +18,12 @@ import struct
 import zlib
 from collections import OrderedDict
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+from matplotlib.ft2font import RenderMode
 from matplotlib import colors as mcolors
+from matplotlib.font_manager import fontManager, get_font
 from matplotlib.text import Text, TextToPath
 from matplotlib.transforms import IdentityTransform
 
@@ -47,13 +50,72 @@ class _LRU(OrderedDict):
 
 
 def _font_key(prop):
-    """A hashable key for a FontProperties (what its own __hash__ uses), or None."""
+    """A hashable key for a FontProperties (what its own __hash__ uses, plus what decides the
+    font files it stands for: the rcParams that say which fonts a family such as "sans-serif"
+    means, and the fonts known), or None."""
     try:
-        key = (type(prop), tuple(prop.__dict__.items()))
+        key = (type(prop), tuple(prop.__dict__.items()),
+               tuple(tuple(mpl.rcParams[name]) for name in _FAMILY_RC), len(fontManager.ttflist))
         hash(key)
         return key
     except TypeError:
         return None
+
+
+def _ft_font(prop):
+    """matplotlib's FT2Font for ``prop`` (with its fallbacks), its files looked up once per font."""
+    key = _font_key(prop)
+    lookup = lambda: fontManager._find_fonts_by_props(prop)  # noqa: E731
+    return get_font(lookup() if key is None else _FILES.get_or(key, lookup))
+
+
+def _font_height_metrics(prop, dpi: float):
+    """What matplotlib 3.11's ``Text._get_layout`` computes for each text from the font's
+    tables (OS/2, else hhea): the ascent, descent and line gap, scaled to the font size."""
+    font = _ft_font(prop)
+    for table_name, gap, ascent, descent in [
+            ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+            ("hhea", "lineGap", "ascent", "descent")]:
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * dpi / 72
+        return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
+    return None, None, None
+
+
+def width_guess(text: str, prop, dpi: float) -> float:
+    """About how wide ``text`` is in pixels: the sum of its characters' advances, each looked
+    up once per font (kerning left out). Within a pixel or two of a measurement of the text,
+    at a small part of its cost (no shaping): for guessing where a line ends."""
+    font = _font_key(prop)
+
+    def advance(char):
+        ft = _ft_font(prop)
+        ft.set_size(prop.get_size_in_points(), dpi)
+        return ft.load_char(ord(char), flags=get_hinting_flag()).horiAdvance / 64
+
+    if font is None:
+        return sum(advance(char) for char in text)
+    return sum(_ADVANCES.get_or((font, dpi, char), lambda: advance(char)) for char in text)
+
+
+def _glyph_fast_path_fits() -> bool:
+    """The glyph drawing below stands in for RendererAgg._draw_text_glyphs_and_boxes of
+    matplotlib 3.11; with any other shape of it (or of the font calls it makes), it stays off."""
+    import inspect
+
+    from matplotlib import ft2font
+
+    method = getattr(RendererAgg, "_draw_text_glyphs_and_boxes", None)
+    if method is None or not all(hasattr(ft2font.FT2Font, name)
+                                 for name in ("_set_transform", "_render_glyph", "set_size")):
+        return False
+    names = list(inspect.signature(method).parameters)
+    return names == ["self", "gc", "x", "y", "angle", "glyphs", "boxes"]
+
+
+_GLYPH_FAST_PATH = _glyph_fast_path_fits()
 
 
 class _Recorder:
@@ -76,6 +138,20 @@ class _Recorder:
 #: the text (and the resolution, for measures), not on the figure.
 _MEASURES = _LRU(MAX_TEXTS)
 _PATHS = _LRU(MAX_TEXTS)
+#: Glyph images by font, size, resolution, glyph and position within the pixel (a glyph moved
+#: by whole pixels gives the same image, moved): in a chart's first drawing about a third of
+#: the glyphs are found here (digits, common letters on one baseline).
+_BITMAPS = _LRU(16 * MAX_TEXTS)
+#: Per font and resolution: the ascent, descent and line gap a line of text is given.
+_HEIGHTS = _LRU(256)
+#: Per font: the font files (the font and its fallbacks) matplotlib looks up on each text.
+_FILES = _LRU(256)
+#: Per font, resolution and character: its advance in pixels (see width_guess).
+_ADVANCES = _LRU(MAX_TEXTS)
+_IDENTITY = ((0x10000, 0), (0, 0x10000))
+#: rcParams that decide which font files a font family names
+_FAMILY_RC = ("font.family", "font.sans-serif", "font.serif", "font.monospace", "font.cursive",
+              "font.fantasy")
 
 
 class CachingTextToPath(TextToPath):
@@ -118,6 +194,61 @@ class TextCachingRendererAgg(RendererAgg):
         key = (font, s, self.dpi, get_hinting_flag())
         return _MEASURES.get_or(key, lambda: super(TextCachingRendererAgg, self)
                                 .get_text_width_height_descent(s, prop, ismath))
+
+    def _prepare_font(self, font_prop):
+        # as RendererAgg's, with the lookup of the font's files (about 0.1 ms) done once per font
+        ft = _ft_font(font_prop)
+        ft.clear()
+        ft.set_size(font_prop.get_size_in_points(), self.dpi)
+        return ft
+
+    def _get_font_height_metrics(self, prop):
+        # matplotlib asks this (when a renderer has it) before it looks the font up and reads
+        # its tables again for each text, about 0.15 ms; the answer depends on the font only
+        font = _font_key(prop)
+        if font is None:
+            return _font_height_metrics(prop, self.dpi)
+        return _HEIGHTS.get_or((font, self.dpi), lambda: _font_height_metrics(prop, self.dpi))
+
+    def _draw_text_glyphs_and_boxes(self, gc, x, y, angle, glyphs, boxes):
+        """matplotlib's glyph loop for unrotated text, without its per-glyph matrix arithmetic
+        and with glyph images reused from :data:`_BITMAPS`: the same calls to Agg with the same
+        images at the same places (``tests/test_render.py`` compares the pixels)."""
+        if angle != 0 or not _GLYPH_FAST_PATH:
+            return super()._draw_text_glyphs_and_boxes(gc, x, y, angle, glyphs, boxes)
+        flags = get_hinting_flag()
+        antialiased = gc.get_antialiased()
+        mode = RenderMode.NORMAL if antialiased else RenderMode.MONO
+        dpi, height = self.dpi, self.height
+        draw = self._renderer.draw_text_image
+        sized = None
+        slanted = []  # (mathtext never slants here; kept for matplotlib to draw)
+        for glyph in glyphs:
+            font, size, index, slant, extend, dx, dy = glyph
+            if slant != 0 or extend != 1:
+                slanted.append(glyph)
+                continue
+            # where the glyph's origin falls, in 1/64 pixel, FreeType's y upwards (as matplotlib
+            # computes it with cos 0 = 1 and sin 0 = 0)
+            px, py = round(0x40 * (x + dx)), round(0x40 * (height - y + dy))
+            key = (font, size, dpi, index, flags, antialiased, px & 63, py & 63)
+            cached = _BITMAPS.get(key)
+            if cached is None:
+                if sized != (font, size):
+                    font.set_size(size, dpi)
+                    sized = (font, size)
+                font._set_transform(_IDENTITY, (px & 63, py & 63))
+                bitmap = font._render_glyph(index, flags, mode)
+                image = np.array(bitmap.buffer, copy=True)
+                if not antialiased:
+                    image *= 0xff
+                cached = _BITMAPS[key] = (image, bitmap.left, bitmap.top)
+                if len(_BITMAPS) > _BITMAPS.limit:
+                    _BITMAPS.popitem(last=False)
+            image, left, top = cached
+            draw(image, left + (px >> 6), int(height) - top - (py >> 6) + image.shape[0], 0, gc)
+        if slanted or boxes:
+            super()._draw_text_glyphs_and_boxes(gc, x, y, angle, slanted, boxes)
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
         font = _font_key(prop)
