@@ -60,6 +60,14 @@ def test_wrap_lines_fits_the_width_and_keeps_every_word():
     for line in wrapped.split("\n"):
         width = renderer.get_text_width_height_descent(line, font, False)[0]
         assert width <= 0.5 * fig.bbox.width or " " not in line, line  # a lone long word may not
+    # and each line is as full as it can be: with the next line's first word it would not fit
+    lines = wrapped.split("\n")
+    for line, after in zip(lines, lines[1:]):
+        if after.startswith("Known only"):  # a paragraph's end
+            continue
+        longer = f"{line} {after.split(' ')[0]}"
+        assert renderer.get_text_width_height_descent(longer, font, False)[0] > (
+            0.5 * fig.bbox.width), (line, after)
     # the paragraph break is kept: the second paragraph starts a line
     assert "\nKnown only" in wrapped
 

@@ -139,10 +139,10 @@ def wrap_lines(fig: Figure, text: str, fontsize: float, width: float = 0.98) -> 
     """``text`` with line breaks so that no line is wider than ``width`` (a fraction of the
     figure's width) in DejaVu Sans at ``fontsize`` points; existing line breaks are kept.
 
-    matplotlib's ``wrap=True`` does this at every draw, measuring the line again for each word
-    added (about 50 ms for one source line); here each word is measured once (measures are
-    shared by all figures), lines are filled greedily, and each line is checked by one
-    measurement of the whole line.
+    Each line takes as many words as fit, measured as a whole line. matplotlib's ``wrap=True``
+    does the same at every draw, measuring the line again for each word added (about 50 ms for
+    one source line). Here the widths of single characters guess where a line ends, and two
+    measurements settle it: the line fits, and the line with the next word does not.
     """
     from matplotlib.font_manager import FontProperties
 
@@ -151,31 +151,30 @@ def wrap_lines(fig: Figure, text: str, fontsize: float, width: float = 0.98) -> 
         font = FontProperties(family=matplotlib.rcParams["font.family"], size=fontsize)
     limit = width * fig.bbox.width
 
-    def measure(words):
+    def measure(words) -> float:
         return renderer.get_text_width_height_descent(" ".join(words), font, False)[0]
 
-    space = measure(["a", "a"]) - 2 * measure(["a"])
     done = []
     for paragraph in text.split("\n"):
-        lines, used = [[]], 0.0
-        for word in paragraph.split(" "):
-            extra = measure([word]) + (space if lines[-1] else 0.0)
-            if lines[-1] and used + extra > limit:
-                lines.append([])
-                extra = measure([word])
-                used = 0.0
-            lines[-1].append(word)
-            used += extra
-        # the sum of word widths is within a pixel or two of the line's: check each line
-        # whole, and move its last word to the next line while it is too wide
-        i = 0
-        while i < len(lines):
-            while len(lines[i]) > 1 and measure(lines[i]) > limit:
-                if i + 1 == len(lines):
-                    lines.append([])
-                lines[i + 1].insert(0, lines[i].pop())
-            i += 1
-        done += [" ".join(line) for line in lines]
+        words = paragraph.split(" ")
+        start = 0
+        while start < len(words):
+            # a guess from character widths, then settled by measuring whole lines
+            end, used = start + 1, render.width_guess(words[start], font, fig.dpi)
+            while end < len(words):
+                used += render.width_guess(" " + words[end], font, fig.dpi)
+                if used > limit:
+                    break
+                end += 1
+            shrunk = False
+            while end - start > 1 and measure(words[start:end]) > limit:
+                end -= 1
+                shrunk = True
+            # (after shrinking, the line with one more word is known not to fit)
+            while not shrunk and end < len(words) and measure(words[start:end + 1]) <= limit:
+                end += 1
+            done.append(" ".join(words[start:end]))
+            start = end
     return "\n".join(done)
 
 
