@@ -21,13 +21,18 @@ class Quiz(ipywidgets.VBox):
             raise KeyError(f"data/quizzes.csv has no questions for lesson {lesson!r}")
         sources = data.load("sources").set_index("source_id")
         self.questions = []
-        children = [ipywidgets.HTML(f"<b>Self-check ({len(rows)} questions)</b>: "
-                                    "choose an answer to see if it is right, and why.")]
-        for _, row in rows.iterrows():
+        intro = ipywidgets.HTML(f"<b>Self-check ({len(rows)} questions)</b>: "
+                                "choose an answer to see if it is right, and why.")
+        # the texts share one layout and one style, and so do the choices: one model each in
+        # the front end instead of one per widget (a quiz opens about 40 fewer comms)
+        text = {"layout": intro.layout, "style": intro.style}
+        choice = {"layout": ipywidgets.Layout(width="max-content")}
+        children = [intro]
+        for row in rows.to_dict("records"):
             options = row["options"].split(OPTION_SEPARATOR)
-            buttons = ipywidgets.RadioButtons(options=options, value=None,
-                                              layout={"width": "max-content"})
-            feedback = ipywidgets.HTML()
+            buttons = ipywidgets.RadioButtons(options=options, value=None, **choice)
+            choice["style"] = buttons.style
+            feedback = ipywidgets.HTML(**text)
             source = sources.loc[row["source_id"]]
             why = (f"{html.escape(row['explanation'])} <i>(Source: "
                    f"<a href=\"{html.escape(source['url'])}\" target=\"_blank\" "
@@ -45,7 +50,8 @@ class Quiz(ipywidgets.VBox):
             buttons.observe(react, names="value")
             self.questions.append((buttons, feedback, row["answer"]))
             children += [ipywidgets.HTML(f"<b>{int(row['question_no'])}.</b> "
-                                         f"{html.escape(row['question'])}"), buttons, feedback]
+                                         f"{html.escape(row['question'])}", **text),
+                         buttons, feedback]
         super().__init__(children)
 
 

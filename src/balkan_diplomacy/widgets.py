@@ -47,12 +47,15 @@ class Explorer(ipywidgets.VBox):
         self.renders = 0
         # no tooltip: ipywidgets 8's front end cannot draw an Image that has one (it reads the
         # description an Image lacks); the alt text is shown under the chart instead
+        # image, caption and description share one layout (and the texts one style): one
+        # model each in the front end
         self.image = ipywidgets.Image(format="png", layout={"width": style.image_width()})
-        self.caption = ipywidgets.HTML(layout={"width": style.image_width()})
+        self.caption = ipywidgets.HTML(layout=self.image.layout)
         self.alt = ipywidgets.HTML(
             f'<span class="bd-alt" style="font-size:85%;color:#555">Chart description: '
-            f"{html.escape(alt_text)}</span>", layout={"width": style.image_width()})
-        head = [ipywidgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
+            f"{html.escape(alt_text)}</span>", layout=self.image.layout, style=self.caption.style)
+        head = [ipywidgets.HTML(f"<b>{html.escape(title)}</b>", style=self.caption.style)
+                ] if title else []
         rows = list(above or []) or [_control_rows(controls)]
         super().__init__(head + rows + [self.image, self.caption, self.alt])
         for widget in controls.values():
@@ -124,6 +127,7 @@ def _drawing_order(figure, dynamic) -> list:
     so nothing is drawn twice. A static artist drawn above but clear of where the dynamic ones
     can appear (a legend or a title outside the plot area) stays in the background."""
     from matplotlib.axis import Axis
+    from matplotlib.spines import Spine
 
     renderer = figure.canvas.get_renderer()
     dynamic = set(dynamic)
@@ -142,6 +146,10 @@ def _drawing_order(figure, dynamic) -> list:
         def above_and_touching(c):
             if c.get_zorder() < lowest or (isinstance(c, Axis) and c.get_zorder() == lowest):
                 return False
+            if isinstance(c, Spine):
+                # a spine edges the plot area, so it touches: taken as such, without its
+                # extent (matplotlib works out the axis's ticks for it, ~1 ms a spine)
+                return True
             box = _extent(c, renderer)
             return box is None or any(r is None or box.overlaps(r) for r in region)
 
