@@ -1,5 +1,6 @@
 """The tables in data/: they validate, every row is sourced, and they cover what the lessons need."""
 
+import json
 import re
 
 import pandas as pd
@@ -147,3 +148,19 @@ def test_glossary_defines_the_key_terms(tables):
 def test_kosovo_code_is_explained():
     desc = [r for r in data._descriptor(data.data_dir())["resources"] if r["name"] == "memberships"]
     assert re.search(r"XK.*user-assigned", desc[0]["description"])
+
+
+def test_schema_is_a_copy_and_an_edited_descriptor_is_read_again(tmp_path):
+    import shutil
+
+    mine = data.schema("events")
+    mine["fields"].clear()  # a student's experiment must not reach the loader
+    assert len(data.schema("events")["fields"]) > 5
+    assert "date_text" in data.load("events")
+    copy = tmp_path / "data"
+    shutil.copytree(data.data_dir(), copy)
+    assert "glossary" in data.table_names(copy)
+    descriptor = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "glossary"]
+    (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert "glossary" not in data.table_names(copy)
