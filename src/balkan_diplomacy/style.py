@@ -69,7 +69,8 @@ _MODES = {
 }
 _COMMON = {"axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
            "grid.alpha": 0.3, "font.family": "DejaVu Sans", "svg.hashsalt": "balkan-diplomacy",
-           "svg.fonttype": "none", "figure.facecolor": "white", "axes.facecolor": "white"}
+           "svg.fonttype": "none", "figure.facecolor": "white", "axes.facecolor": "white",
+           "axes.titley": 1.0}
 
 #: Width (in screen pixels) at which chart images are shown; fixed so they stay sharp.
 IMAGE_WIDTH_PX = {"default": 760, "projector": 1000}
