@@ -17,6 +17,7 @@ import math
 import struct
 import zlib
 from collections import OrderedDict
+from functools import lru_cache
 
 import matplotlib as mpl
 import numpy as np
@@ -63,10 +64,24 @@ def _font_key(prop):
 
 
 def _ft_font(prop):
-    """matplotlib's FT2Font for ``prop`` (with its fallbacks), its files looked up once per font."""
+    """matplotlib's FT2Font for ``prop`` (with its fallbacks), its files looked up once per font.
+
+    The size is left out of the key when every font known is scalable: matplotlib's match
+    score then does not depend on it (score_size is 0), yet it caches each size apart, and
+    each new lookup scores every font on the system (1-2 ms)."""
     key = _font_key(prop)
     lookup = lambda: fontManager._find_fonts_by_props(prop)  # noqa: E731
-    return get_font(lookup() if key is None else _FILES.get_or(key, lookup))
+    if key is None:
+        return get_font(lookup())
+    if _all_scalable(len(fontManager.ttflist), len(fontManager.afmlist)):
+        key = (key[0], tuple(item for item in key[1] if item[0] != "_size"), *key[2:])
+    return get_font(_FILES.get_or(key, lookup))
+
+
+@lru_cache(maxsize=4)
+def _all_scalable(ttf_count: int, afm_count: int) -> bool:
+    del ttf_count, afm_count  # the cache key: fonts added since are looked at again
+    return all(f.size == "scalable" for f in [*fontManager.ttflist, *fontManager.afmlist])
 
 
 def _font_height_metrics(prop, dpi: float):
