@@ -40,3 +40,8 @@ def test_texts_and_choices_share_their_layout_and_style():
 def test_unknown_lesson_is_a_clear_error():
     with pytest.raises(KeyError, match="no questions for lesson '99'"):
         quiz.quiz("99")
+
+
+def test_text_shown_without_widgets_says_what_the_output_is():
+    bundle = quiz.quiz(LESSONS[0])._repr_mimebundle_()
+    assert bundle["text/plain"].startswith(f"Self-check quiz of lesson {LESSONS[0]}")

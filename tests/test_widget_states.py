@@ -130,3 +130,13 @@ def test_chart_image_has_no_tooltip(explorers, name):
     """ipywidgets 8's front end fails to draw an Image with a tooltip ("Error displaying widget");
     the browser tests found it, this keeps it from coming back without a browser."""
     assert not explorers[name].image.tooltip
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_text_shown_without_widgets_describes_the_chart(explorers, name):
+    """A viewer that cannot show widgets (GitHub, a text export) shows the chart's description,
+    not ipywidgets' dump of every child widget."""
+    explorer = explorers[name]
+    text = explorer._repr_mimebundle_()["text/plain"]
+    assert text.startswith("Interactive chart") and "VBox" not in text
+    assert explorer.alt_text[:40] in text

@@ -53,6 +53,12 @@ class Quiz(ipywidgets.VBox):
                                          f"{html.escape(row['question'])}", **text),
                          buttons, feedback]
         super().__init__(children)
+        self.lesson = lesson
+
+    def __repr__(self) -> str:
+        # what a viewer without widgets shows (ipywidgets' own repr writes out every child)
+        return (f"Self-check quiz of lesson {self.lesson}, {len(self.questions)} questions "
+                "(run the notebook to answer them).")
 
 
 def quiz(lesson: str) -> Quiz:

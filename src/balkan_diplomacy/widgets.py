@@ -62,6 +62,11 @@ class Explorer(ipywidgets.VBox):
             widget.observe(self.update, names="value")
         self.update()
 
+    def __repr__(self) -> str:
+        # what a viewer without widgets (GitHub, a text export) shows in place of the chart;
+        # also spares ipywidgets' repr, which writes out every child widget (~3 ms)
+        return f"Interactive chart (run the notebook to use it). {self.alt_text}"
+
     def dynamic_artists(self) -> list:
         """What each change draws, in the order a full drawing would draw it."""
         dynamic = self._dynamic() if callable(self._dynamic) else self._dynamic
