@@ -177,3 +177,32 @@ def test_width_guess_is_close_to_the_measured_width():
                  "Vučić, 16 August 2019"]:
         measured = renderer.get_text_width_height_descent(text, font, False)[0]
         assert abs(render.width_guess(text, font, fig.dpi) - measured) <= 0.02 * measured + 2
+
+
+@pytest.mark.parametrize("hinting", ["default", "no_hinting", "force_autohint"])
+def test_measures_from_shaped_glyphs_equal_matplotlibs(hinting):
+    """Texts are measured from their shaped glyphs (kept for drawing) instead of by a second
+    shaping: the measures must be matplotlib's own, to the 1/64 pixel, for every text in the
+    data tables (accents, quotes, dashes, symbols), in several sizes, weights and styles."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    from balkan_diplomacy import data
+
+    texts = set()
+    for name in ("events", "article_claims", "recognitions", "memberships"):
+        frame = data.load(name)
+        for column in frame.columns:
+            if frame[column].dtype == "str":
+                texts.update(t[:60] for t in frame[column].dropna().head(60))
+    assert len(texts) > 300
+    with matplotlib.rc_context({"text.hinting": hinting}):
+        assert render._layout_path_fits()
+        plain, ours = RendererAgg(10, 10, 110), render.TextCachingRendererAgg(10, 10, 110)
+        for size, weight, slant in [(7, "normal", "normal"), (11, "bold", "normal"),
+                                    (13.5, "normal", "italic")]:
+            prop = FontProperties(family="DejaVu Sans", size=size, weight=weight, style=slant)
+            for text in sorted(texts):
+                assert (ours._measure(text, prop, render._font_key(prop)) ==
+                        plain.get_text_width_height_descent(text, prop, False)), (text, size)

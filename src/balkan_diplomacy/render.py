@@ -133,6 +133,33 @@ def _glyph_fast_path_fits() -> bool:
 _GLYPH_FAST_PATH = _glyph_fast_path_fits()
 
 
+def _hashable(language):
+    """A text's language setting as a cache key (a list of (language, start, end) or a str)."""
+    return tuple(map(tuple, language)) if isinstance(language, list) else language
+
+
+@lru_cache(maxsize=1)
+def _layout_path_fits() -> bool:
+    """Whether texts may be measured and drawn from their shaped glyphs (as RendererAgg of
+    matplotlib 3.11 draws them): checked once, on texts with kerning, accents, descenders and
+    symbols, against RendererAgg's own measure."""
+    from matplotlib.font_manager import FontProperties
+
+    if not _GLYPH_FAST_PATH or not hasattr(RendererAgg, "_prepare_font"):
+        return False
+    try:
+        plain, ours = RendererAgg(10, 10, 100), TextCachingRendererAgg(10, 10, 100)
+        for text in ["AV To, Vučić", "Priština/Prishtina 2025 gjpq", "Kosovo* ✓ ∑ 80%"]:
+            for weight in ("normal", "bold"):
+                prop = FontProperties(family="DejaVu Sans", size=9.5, weight=weight)
+                if (ours._measure(text, prop, _font_key(prop)) !=
+                        plain.get_text_width_height_descent(text, prop, False)):
+                    return False
+    except Exception:  # noqa: BLE001 - any surprise in matplotlib's internals: stay off
+        return False
+    return True
+
+
 class _Recorder:
     """Stands in for the C++ renderer while a text is drawn, and notes each glyph image drawn."""
 
@@ -163,6 +190,12 @@ _HEIGHTS = _LRU(256)
 _FILES = _LRU(256)
 #: Per font, resolution and character: its advance in pixels (see width_guess).
 _ADVANCES = _LRU(MAX_TEXTS)
+#: Per font, text, resolution, hinting, features and language: its glyphs as shaped (font,
+#: glyph, offset), which both measuring and drawing a text start from.
+_LAYOUTS = _LRU(MAX_TEXTS)
+#: Per font, size, resolution, glyph and hinting: the glyph's lowest and highest points and its
+#: advance (1/64 pixel), from which a text's measure is summed.
+_GLYPH_METRICS = _LRU(16 * MAX_TEXTS)
 _IDENTITY = ((0x10000, 0), (0, 0x10000))
 #: rcParams that decide which font files a font family names
 _FAMILY_RC = ("font.family", "font.sans-serif", "font.serif", "font.monospace", "font.cursive",
@@ -207,8 +240,44 @@ class TextCachingRendererAgg(RendererAgg):
         if ismath or font is None:
             return super().get_text_width_height_descent(s, prop, ismath)
         key = (font, s, self.dpi, get_hinting_flag())
-        return _MEASURES.get_or(key, lambda: super(TextCachingRendererAgg, self)
-                                .get_text_width_height_descent(s, prop, ismath))
+        if not _layout_path_fits():
+            return _MEASURES.get_or(key, lambda: super(TextCachingRendererAgg, self)
+                                    .get_text_width_height_descent(s, prop, ismath))
+        return _MEASURES.get_or(key, lambda: self._measure(s, prop, font))
+
+    def _measure(self, s, prop, font):
+        """What RendererAgg measures (FT2Font.set_text: the advance, and the extent of the
+        glyphs' boxes up and down), summed from the text's shaped glyphs, which its drawing
+        then reuses, and from each glyph's box, looked up once: one shaping of the text
+        instead of two. Checked against set_text on first use (:func:`_layout_path_fits`)."""
+        items = self._layout_items(s, prop, font, None, None)
+        if not items:
+            return super().get_text_width_height_descent(s, prop, False)
+        flags, size, dpi = get_hinting_flag(), prop.get_size_in_points(), self.dpi
+        low, high, prepared = math.inf, -math.inf, False
+        for item in items:
+            key = (item.ft_object, size, dpi, item.glyph_index, flags)
+            metrics = _GLYPH_METRICS.get(key)
+            if metrics is None:
+                if not prepared:  # sizes the font and its fallbacks, with no offset
+                    self._prepare_font(prop)
+                    prepared = True
+                glyph = item.ft_object.load_glyph(item.glyph_index, flags)
+                metrics = _GLYPH_METRICS[key] = (glyph.bbox[1], glyph.bbox[3], glyph.horiAdvance)
+                if len(_GLYPH_METRICS) > _GLYPH_METRICS.limit:
+                    _GLYPH_METRICS.popitem(last=False)
+            rise = round(item.y * 64)
+            low, high = min(low, metrics[0] + rise), max(high, metrics[1] + rise)
+        advance = round(items[-1].x * 64) + metrics[2]
+        return advance / 64, (high - low) / 64, -low / 64
+
+    def _layout_items(self, s, prop, font, features, language):
+        """The text's glyphs as matplotlib shapes them for drawing (``FT2Font._layout``), kept."""
+        flags = get_hinting_flag()
+        key = (font, s, self.dpi, flags, tuple(features) if features else None,
+               _hashable(language))
+        return _LAYOUTS.get_or(key, lambda: tuple(self._prepare_font(prop)._layout(
+            s, flags=flags, features=features, language=language)))
 
     def _prepare_font(self, font_prop):
         # as RendererAgg's, with the lookup of the font's files (about 0.1 ms) done once per font
@@ -272,7 +341,7 @@ class TextCachingRendererAgg(RendererAgg):
         features = mtext.get_fontfeatures() if mtext is not None else None
         language = mtext.get_language() if mtext is not None else None
         key = (font, s, float(x), float(y), float(angle), bool(gc.get_antialiased()),
-               tuple(features) if features else None, language, get_hinting_flag())
+               tuple(features) if features else None, _hashable(language), get_hinting_flag())
         calls = self._glyphs.get(key)
         if calls is not None:
             self._glyphs.move_to_end(key)
@@ -282,7 +351,15 @@ class TextCachingRendererAgg(RendererAgg):
         inner = self._renderer
         recorder = self._renderer = _Recorder(inner)
         try:
-            super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+            if _layout_path_fits():
+                # RendererAgg.draw_text, from the glyphs shaped (and kept) when it was measured
+                size = prop.get_size_in_points()
+                self._draw_text_glyphs_and_boxes(
+                    gc, x, y, angle,
+                    ((item.ft_object, size, item.glyph_index, 0, 1, item.x, item.y)
+                     for item in self._layout_items(s, prop, font, features, language)), [])
+            else:
+                super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
         finally:
             self._renderer = inner
         # nothing recorded (only spaces, or a matplotlib that draws text some other way):
