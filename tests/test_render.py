@@ -167,7 +167,8 @@ def test_glyph_images_reused_at_new_places_draw_what_plain_agg_draws():
     assert (again == plain).all()
 
 
-def test_width_guess_is_close_to_the_measured_width():
+def test_width_guesser_is_close_to_the_measured_width():
+    from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties
 
     fig = style.new_figure(4, 2)
@@ -176,7 +177,10 @@ def test_width_guess_is_close_to_the_measured_width():
     for text in ["Source:", "recognitions.csv: counts as claimed by Priština/Prishtina",
                  "Vučić, 16 August 2019"]:
         measured = renderer.get_text_width_height_descent(text, font, False)[0]
-        assert abs(render.width_guess(text, font, fig.dpi) - measured) <= 0.02 * measured + 2
+        guess = render.width_guesser(font, fig.dpi)(text)
+        assert abs(guess - measured) <= 0.02 * measured + 2
+        plain = RendererAgg(10, 10, fig.dpi).get_text_width_height_descent(text + "!", font, False)
+        assert renderer.set_text_width(text + "!", font) == plain[0]
 
 
 @pytest.mark.parametrize("hinting", ["default", "no_hinting", "force_autohint"])

@@ -99,20 +99,24 @@ def _font_height_metrics(prop, dpi: float):
     return None, None, None
 
 
-def width_guess(text: str, prop, dpi: float) -> float:
-    """About how wide ``text`` is in pixels: the sum of its characters' advances, each looked
-    up once per font (kerning left out). Within a pixel or two of a measurement of the text,
-    at a small part of its cost (no shaping): for guessing where a line ends."""
+def width_guesser(prop, dpi: float):
+    """A function giving about how wide a text is in pixels: the sum of its characters'
+    advances, each looked up once per font (kerning left out). Within a pixel or two of a
+    measurement of the text, at a small part of its cost (no shaping): for guessing where a
+    line ends."""
     font = _font_key(prop)
+    table = {} if font is None else _ADVANCES.get_or((font, dpi), dict)
 
     def advance(char):
         ft = _ft_font(prop)
         ft.set_size(prop.get_size_in_points(), dpi)
-        return ft.load_char(ord(char), flags=get_hinting_flag()).horiAdvance / 64
+        table[char] = ft.load_char(ord(char), flags=get_hinting_flag()).horiAdvance / 64
+        return table[char]
 
-    if font is None:
-        return sum(advance(char) for char in text)
-    return sum(_ADVANCES.get_or((font, dpi, char), lambda: advance(char)) for char in text)
+    def guess(text: str) -> float:
+        return sum(table[char] if char in table else advance(char) for char in text)
+
+    return guess
 
 
 def _glyph_fast_path_fits() -> bool:
@@ -185,8 +189,9 @@ _BITMAPS = _LRU(16 * MAX_TEXTS)
 _HEIGHTS = _LRU(256)
 #: Per font: the font files (the font and its fallbacks) matplotlib looks up on each text.
 _FILES = _LRU(256)
-#: Per font, resolution and character: its advance in pixels (see width_guess).
-_ADVANCES = _LRU(MAX_TEXTS)
+#: Per font and resolution: the advance of each character looked up, in pixels (see
+#: width_guesser).
+_ADVANCES = _LRU(256)
 #: Per font, text, resolution, hinting, features and language: its glyphs as shaped (font,
 #: glyph, offset), which both measuring and drawing a text start from.
 _LAYOUTS = _LRU(MAX_TEXTS)
@@ -241,6 +246,16 @@ class TextCachingRendererAgg(RendererAgg):
             return _MEASURES.get_or(key, lambda: super(TextCachingRendererAgg, self)
                                     .get_text_width_height_descent(s, prop, ismath))
         return _MEASURES.get_or(key, lambda: self._measure(s, prop, font))
+
+    def set_text_width(self, s, prop) -> float:
+        """The width RendererAgg measures for a plain text (the same number as
+        get_text_width_height_descent), by FreeType's set_text, which is quicker than shaping
+        a text for drawing: for candidate lines that will not be drawn. Kept like any measure."""
+        font = _font_key(prop)
+        measure = lambda: RendererAgg.get_text_width_height_descent(self, s, prop, False)  # noqa: E731
+        if font is None:
+            return measure()[0]
+        return _MEASURES.get_or((font, s, self.dpi, get_hinting_flag()), measure)[0]
 
     def _measure(self, s, prop, font):
         """What RendererAgg measures (FT2Font.set_text: the advance, and the extent of the

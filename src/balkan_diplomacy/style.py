@@ -152,27 +152,30 @@ def wrap_lines(fig: Figure, text: str, fontsize: float, width: float = 0.98) -> 
         font = FontProperties(family=matplotlib.rcParams["font.family"], size=fontsize)
     limit = width * fig.bbox.width
 
-    def measure(words) -> float:
+    def measured(words) -> float:
+        if isinstance(renderer, render.TextCachingRendererAgg):
+            return renderer.set_text_width(" ".join(words), font)
         return renderer.get_text_width_height_descent(" ".join(words), font, False)[0]
 
+    guess = render.width_guesser(font, fig.dpi)
     done = []
     for paragraph in text.split("\n"):
         words = paragraph.split(" ")
         start = 0
         while start < len(words):
             # a guess from character widths, then settled by measuring whole lines
-            end, used = start + 1, render.width_guess(words[start], font, fig.dpi)
+            end, used = start + 1, guess(words[start])
             while end < len(words):
-                used += render.width_guess(" " + words[end], font, fig.dpi)
+                used += guess(" " + words[end])
                 if used > limit:
                     break
                 end += 1
             shrunk = False
-            while end - start > 1 and measure(words[start:end]) > limit:
+            while end - start > 1 and measured(words[start:end]) > limit:
                 end -= 1
                 shrunk = True
             # (after shrinking, the line with one more word is known not to fit)
-            while not shrunk and end < len(words) and measure(words[start:end + 1]) <= limit:
+            while not shrunk and end < len(words) and measured(words[start:end + 1]) <= limit:
                 end += 1
             done.append(" ".join(words[start:end]))
             start = end
