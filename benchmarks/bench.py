@@ -4,9 +4,9 @@ Run ``make bench``. Prints one table (figure, target, pass/fail) and exits 1 whe
 missed. Each timing is set against a baseline measured in the same run, since absolute times on
 shared machines drift:
 
-1. run-all: each notebook on a fresh kernel, run right after a floor notebook that only starts
-   a kernel and imports pandas, matplotlib, ipywidgets and the helper package; the ratio of each
-   such pair, median of 5 pairs (and of 5 passes over the whole set);
+1. run-all: each notebook on a fresh kernel, run between two runs of a floor notebook that only
+   starts a kernel and imports pandas, matplotlib, ipywidgets and the helper package; its ratio
+   to the mean of those two, median of 5 such runs (and of 5 passes over the whole set);
 2. widget response: every explorer's controls driven through 50 changes in-process, timed from
    the new value to the finished PNG, against a naive rebuild of the whole chart per change
    (measured first, while this process is as fresh as a kernel);
@@ -89,16 +89,19 @@ def bench_run_all(repeats: int) -> None:
         nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_SOURCE)]),
                        floor_nb)
         _run(floor_nb)  # warm-up: the first kernel of a session starts slower (cold caches)
-        # each notebook run right after a floor run of its own (a pair), so that drift in the
-        # machine's speed hits both alike; the ratio is taken within each pair and the median
-        # of the pairs is reported: a hiccup of a few seconds in one run (seen here in about
-        # one kernel start in forty) moves a median of five pairs by nothing
+        # each notebook run between two floor runs (F N1 F N2 F ... : one more floor than
+        # notebooks per pass), its floor the mean of the two, so that drift in the machine's
+        # speed (seen here over seconds) hits both alike whichever way it goes; the ratio is
+        # taken within each such pair and the median of the pairs is reported: a hiccup of a
+        # few seconds in one run (seen in about one kernel start in forty) moves it by nothing
         pairs = {p: [] for p in notebooks}
+        floors = []
         for _ in range(repeats):
+            floors.append(_run(floor_nb)[0])
             for path in notebooks:
-                floor = _run(floor_nb)[0]
-                pairs[path].append((floor, *_run(path)))
-    floors = [f for runs in pairs.values() for f, _, _ in runs]
+                seconds, rss = _run(path)
+                floors.append(_run(floor_nb)[0])
+                pairs[path].append(((floors[-2] + floors[-1]) / 2, seconds, rss))
     record("run-all floor (kernel + imports)",
            f"median {statistics.median(floors):.2f} s, {min(floors):.2f}-{max(floors):.2f} s "
            f"({len(floors)} runs)", "baseline", None)
@@ -108,7 +111,7 @@ def bench_run_all(repeats: int) -> None:
         seconds = statistics.median(s for _, s, _ in runs)
         peak = max(peak, (max(rss for _, _, rss in runs), path.stem))
         record(f"run-all {path.stem}", f"{seconds:.2f} s, {ratio:.2f}x its floor (median of "
-               f"{len(runs)} pairs)", "<= 1.5x", ratio <= 1.5)
+               f"{len(runs)} runs)", "<= 1.5x", ratio <= 1.5)
     if notebooks:
         # one pass = every notebook once, each with its floor; the median pass
         passes = [(sum(pairs[p][i][1] for p in notebooks), sum(pairs[p][i][0] for p in notebooks))
