@@ -191,24 +191,31 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
     """Compare the actors under the status quo and a settlement; read any cell's points in words."""
     frame = data.load("interests") if frame is None else frame
     sources = data.load("sources")
-    # the counts once for every scenario x view; a cell's text when it is first asked for
-    counts, chosen, cells = {}, {}, {}
-    for scenario in SCENARIOS:
-        for view in VIEWS:
-            chosen[(scenario, view)] = rows = select(frame, scenario, view)
-            counts[(scenario, view)] = cell_counts(rows)
+    # each scenario x view's rows and counts, and each cell's text, when first asked for (then
+    # kept: moving back to a selection costs nothing)
+    chosen, counted, cells = {}, {}, {}
+
+    def rows_of(scenario, view) -> pd.DataFrame:
+        if (scenario, view) not in chosen:
+            chosen[(scenario, view)] = select(frame, scenario, view)
+        return chosen[(scenario, view)]
+
+    def counts(scenario, view) -> pd.DataFrame:
+        if (scenario, view) not in counted:
+            counted[(scenario, view)] = cell_counts(rows_of(scenario, view))
+        return counted[(scenario, view)]
 
     def cell_html(scenario, view, actor, aspect) -> str:
         key = (scenario, view, actor, aspect)
         if key not in cells:
-            rows = chosen[(scenario, view)]
+            rows = rows_of(scenario, view)
             cells[key] = details_html(rows[(rows.actor == actor) & (rows.aspect == aspect)],
                                       sources)
         return cells[key]
     fig = style.new_figure(9.5, 6.4)
     with style.context():  # the axes take the mode's tick and label sizes
         ax = fig.add_axes((0.17, 0.17, 0.8, 0.65))
-    art = draw_matrix(ax, counts[("status_quo", "all")])
+    art = draw_matrix(ax, counts("status_quo", "all"))
     style.add_source(fig, SOURCE_LINE)
     controls = {
         "actors": widgets.toggles({ACTOR_NAMES[a]: a for a in ACTORS}, "Actors"),
@@ -221,7 +228,7 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
     details = ipywidgets.HTML(layout={"width": style.image_width()})
 
     def render(v: dict) -> str:
-        now = counts[(v["scenario"], v["view"])]
+        now = counts(v["scenario"], v["view"])
         update_matrix(art, now, v["actors"], v["cell"])
         art.title.set_text(f"Who wants what: {SCENARIOS[v['scenario']].lower()}")
         actor, aspect = v["cell"]
