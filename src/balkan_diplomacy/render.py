@@ -211,6 +211,12 @@ class CachingTextToPath(TextToPath):
         super().__init__()
         self._paths = _PATHS
 
+    def _get_font(self, prop):
+        # as TextToPath's, with the font's files looked up once per font (see _ft_font)
+        font = _ft_font(prop)
+        font.set_size(self.FONT_SCALE, self.DPI)
+        return font
+
     def get_text_path(self, prop, s, ismath=False, *, features=None, language=None):
         font = _font_key(prop)
         if ismath or font is None:
