@@ -44,4 +44,5 @@ def test_unknown_lesson_is_a_clear_error():
 
 def test_text_shown_without_widgets_says_what_the_output_is():
     bundle = quiz.quiz(LESSONS[0])._repr_mimebundle_()
-    assert bundle["text/plain"].startswith(f"Self-check quiz of lesson {LESSONS[0]}")
+    assert bundle["text/plain"].startswith(f"[Self-check quiz of lesson {LESSONS[0]}")
+    assert "ipywidgets" in bundle["text/plain"]

@@ -138,5 +138,5 @@ def test_text_shown_without_widgets_describes_the_chart(explorers, name):
     not ipywidgets' dump of every child widget."""
     explorer = explorers[name]
     text = explorer._repr_mimebundle_()["text/plain"]
-    assert text.startswith("Interactive chart") and "VBox" not in text
-    assert explorer.alt_text[:40] in text
+    assert text.startswith("[Interactive chart, ") and "ipywidgets" in text and "VBox" not in text
+    assert explorer.alt_text[:30] in text

@@ -6,7 +6,7 @@ import html
 
 import ipywidgets
 
-from . import data
+from . import data, widgets
 
 OPTION_SEPARATOR = " | "
 
@@ -57,8 +57,8 @@ class Quiz(ipywidgets.VBox):
 
     def __repr__(self) -> str:
         # what a viewer without widgets shows (ipywidgets' own repr writes out every child)
-        return (f"Self-check quiz of lesson {self.lesson}, {len(self.questions)} questions "
-                "(run the notebook to answer them).")
+        return (f"[Self-check quiz of lesson {self.lesson}, {len(self.questions)} questions, "
+                f"{widgets.NEEDS_WIDGETS}]")
 
 
 def quiz(lesson: str) -> Quiz:

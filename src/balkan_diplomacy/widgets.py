@@ -19,6 +19,10 @@ import ipywidgets
 from . import style
 
 
+#: Said in place of a widget where Jupyter widgets cannot show (see Explorer.__repr__).
+NEEDS_WIDGETS = "shown with ipywidgets"
+
+
 class Explorer(ipywidgets.VBox):
     """A chart plus its controls. Display it as the last expression of a cell."""
 
@@ -63,9 +67,10 @@ class Explorer(ipywidgets.VBox):
         self.update()
 
     def __repr__(self) -> str:
-        # what a viewer without widgets (GitHub, a text export) shows in place of the chart;
-        # also spares ipywidgets' repr, which writes out every child widget (~3 ms)
-        return f"Interactive chart (run the notebook to use it). {self.alt_text}"
+        # what a viewer without Jupyter widgets (GitHub, a text export, a Lab without the
+        # ipywidgets extension) shows in place of the chart; also spares ipywidgets' repr,
+        # which writes out every child widget (~3 ms)
+        return f"[Interactive chart, {NEEDS_WIDGETS}] {self.alt_text}"
 
     def dynamic_artists(self) -> list:
         """What each change draws, in the order a full drawing would draw it."""

@@ -389,8 +389,9 @@ IMAGE = "img.widget-image"
 #: the first control of an explorer, whichever kind comes first
 CONTROL = (".widget-slider .noUi-handle, .widget-dropdown select, .widget-select select, "
            ".widget-radio-box input")
-WIDGET_AS_TEXT = re.compile(r"^\s*(Explorer|Quiz|VBox|HBox|Box|Image|IntSlider|Dropdown|"
-                            r"SelectMultiple|RadioButtons|Output|interactive)\(")
+WIDGET_AS_TEXT = re.compile(r"^\s*((Explorer|Quiz|VBox|HBox|Box|Image|IntSlider|Dropdown|"
+                            r"SelectMultiple|RadioButtons|Output|interactive)\(|"
+                            r"\[(Interactive chart|Self-check quiz))")  # (our own stand-in texts)
 
 _EXECUTION_STATE = """() => {
   const nb = document.querySelector('%s');
