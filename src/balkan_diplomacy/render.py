@@ -316,7 +316,10 @@ class TextCachingRendererAgg(RendererAgg):
         """matplotlib's glyph loop for unrotated text, without its per-glyph matrix arithmetic
         and with glyph images reused from :data:`_BITMAPS`: the same calls to Agg with the same
         images at the same places (``tests/test_render.py`` compares the pixels)."""
-        if angle != 0 or not _GLYPH_FAST_PATH:
+        glyphs = list(glyphs)
+        if (angle != 0 or not _GLYPH_FAST_PATH
+                or any(slant != 0 or extend != 1 for _, _, _, slant, extend, _, _ in glyphs)):
+            # (slanted or stretched glyphs come only from TeX's font effects)
             return super()._draw_text_glyphs_and_boxes(gc, x, y, angle, glyphs, boxes)
         flags = get_hinting_flag()
         antialiased = gc.get_antialiased()
@@ -324,12 +327,7 @@ class TextCachingRendererAgg(RendererAgg):
         dpi, height = self.dpi, self.height
         draw = self._renderer.draw_text_image
         sized = None
-        slanted = []  # (mathtext never slants here; kept for matplotlib to draw)
-        for glyph in glyphs:
-            font, size, index, slant, extend, dx, dy = glyph
-            if slant != 0 or extend != 1:
-                slanted.append(glyph)
-                continue
+        for font, size, index, _, _, dx, dy in glyphs:
             # where the glyph's origin falls, in 1/64 pixel, FreeType's y upwards (as matplotlib
             # computes it with cos 0 = 1 and sin 0 = 0)
             px, py = round(0x40 * (x + dx)), round(0x40 * (height - y + dy))
@@ -349,8 +347,8 @@ class TextCachingRendererAgg(RendererAgg):
                     _BITMAPS.popitem(last=False)
             image, left, top = cached
             draw(image, left + (px >> 6), int(height) - top - (py >> 6) + image.shape[0], 0, gc)
-        if slanted or boxes:
-            super()._draw_text_glyphs_and_boxes(gc, x, y, angle, slanted, boxes)
+        if boxes:  # (mathtext's rules: drawn after the glyphs, as matplotlib does)
+            super()._draw_text_glyphs_and_boxes(gc, x, y, angle, [], boxes)
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
         font = _font_key(prop)
