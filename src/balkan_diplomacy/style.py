@@ -124,8 +124,7 @@ def image_width() -> str:
 
 def add_source(fig: Figure, text: str) -> None:
     """A grey source line under the chart (bottom left)."""
-    with matplotlib.rc_context(rc()):
-        size = matplotlib.rcParams["font.size"] * 0.72
+    size = rc()["font.size"] * 0.72
     fig_note(fig, 0.01, 0.012, f"Source: {text}", fontsize=size, color="#555555")
 
 
@@ -148,8 +147,7 @@ def wrap_lines(fig: Figure, text: str, fontsize: float, width: float = 0.98) -> 
     from matplotlib.font_manager import FontProperties
 
     renderer = fig.canvas.get_renderer()
-    with matplotlib.rc_context(rc()):
-        font = FontProperties(family=matplotlib.rcParams["font.family"], size=fontsize)
+    font = FontProperties(family=rc()["font.family"], size=fontsize)
     limit = width * fig.bbox.width
 
     def measured(words) -> float:
