@@ -12,6 +12,7 @@ month sits on the first of that month (``data.load`` parses partial dates that w
 from __future__ import annotations
 
 import html
+from collections import Counter
 from dataclasses import dataclass
 
 import ipywidgets
@@ -62,9 +63,11 @@ def draw_category_counts(ax, counts: pd.Series):
 
 def decimal_year(dates: pd.Series) -> np.ndarray:
     """Dates as decimal years (2008-07-01 -> about 2008.5), as a float array."""
-    start = pd.to_datetime(dates.dt.year.astype(str) + "-01-01")
-    days = np.where(dates.dt.is_leap_year, 366.0, 365.0)
-    return dates.dt.year.to_numpy(float) + (dates - start).dt.days.to_numpy(float) / days
+    days = dates.to_numpy("datetime64[D]")
+    start = days.astype("datetime64[Y]")  # 1 January of each date's year
+    year = start.astype(int) + 1970
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    return year + (days - start.astype("datetime64[D]")).astype(float) / np.where(leap, 366.0, 365.0)
 
 
 def prepare(events: pd.DataFrame) -> pd.DataFrame:
@@ -74,11 +77,15 @@ def prepare(events: pd.DataFrame) -> pd.DataFrame:
     out = events.sort_values(["date", "event_id"]).reset_index(drop=True)
     out["x"] = decimal_year(out["date"])
     out["year"] = out["date"].dt.year.astype(int)
-    rows = out["category"].astype(str).map({c: i for i, c in enumerate(CATEGORIES)})
     # events of one category on the same day would hide each other: spread them vertically
-    rank = out.groupby(["category", "date"], observed=True).cumcount()
-    size = out.groupby(["category", "date"], observed=True)["event_id"].transform("size")
-    out["y"] = rows.astype(float) + (rank - (size - 1) / 2) * 0.22
+    keys = list(zip(out["category"].astype(str), out["date"]))
+    size = Counter(keys)
+    rank, seen = [], Counter()
+    for key in keys:
+        rank.append(seen[key])
+        seen[key] += 1
+    row = {c: i for i, c in enumerate(CATEGORIES)}
+    out["y"] = [row[c] + (r - (size[(c, d)] - 1) / 2) * 0.22 for (c, d), r in zip(keys, rank)]
     out["when"] = [data.format_date(d, p) for d, p in zip(out["date"], out["date_precision"])]
     return out
 
@@ -136,11 +143,12 @@ def update_timeline(art: TimelineArtists, shown: pd.DataFrame, first: int, last:
                     selected: pd.Series | None) -> None:
     """Show only ``shown`` (a filtered :func:`prepare`-d frame), shade ``first``-``last`` and
     mark ``selected`` (a row of it, or None)."""
+    # numpy, not pandas: this runs on every change of a control
+    xy = np.column_stack([shown["x"].to_numpy(float), shown["y"].to_numpy(float)])
+    category = shown["category"].to_numpy(object)
     for c, collection in art.points.items():
-        rows = shown[shown["category"] == c]
-        collection.set_offsets(rows[["x", "y"]].to_numpy(float).reshape(-1, 2))
-    ringed = shown[shown["in_article"].fillna(False).astype(bool)]
-    art.article.set_offsets(ringed[["x", "y"]].to_numpy(float).reshape(-1, 2))
+        collection.set_offsets(xy[category == c])
+    art.article.set_offsets(xy[shown["in_article"].to_numpy(bool, na_value=False)])
     art.span.set_x(first)
     art.span.set_width(last + 1 - first)
     art.empty.set_visible(shown.empty)
@@ -210,7 +218,10 @@ def timeline_explorer(events: pd.DataFrame | None = None, sources: pd.DataFrame 
     table = prepare(data.load("events") if events is None else events)
     sources = data.load("sources") if sources is None else sources
     first, last = 1999, int(table["year"].max())
-    by_category = {c: table[table["category"] == c] for c in CATEGORIES}  # prepared once
+    # what each change filters on, as arrays (the table is already in (x, event id) order)
+    year = table["year"].to_numpy()
+    category = table["category"].to_numpy(object)
+    position = {event: i for i, event in enumerate(table["event_id"])}
     by_id = table.set_index("event_id", drop=False)
     fig = style.new_figure(9.0, 4.8)
     projector = style.mode() == "projector"  # larger labels need wider margins
@@ -233,13 +244,12 @@ def timeline_explorer(events: pd.DataFrame | None = None, sources: pd.DataFrame 
     def render(values: dict) -> str:
         lo, hi = values["years"]
         chosen = [c for c in CATEGORIES if c in values["categories"]]
-        parts = [f[(f["year"] >= lo) & (f["year"] <= hi)] for c, f in by_category.items()
-                 if c in chosen]
-        shown = pd.concat(parts).sort_values(["x", "event_id"]) if parts else table.iloc[:0]
+        mask = (year >= lo) & (year <= hi) & np.isin(category, chosen)
+        shown = table[mask]
         # the menu always lists every event (a list that changed with the filters would make
         # some menu values invalid); an event outside the selection is still described
         selected = by_id.loc[pick.value]
-        inside = bool((shown["event_id"] == pick.value).any())
+        inside = bool(mask[position[pick.value]])
         update_timeline(art, shown, lo, hi, selected)
         details.value = details_html(selected, sources, inside)
         return describe(shown, lo, hi, chosen, selected, inside)
