@@ -85,11 +85,12 @@ def series_frames(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     Returns {series key: DataFrame with as_of_date, as_of_date_text, date_precision, count,
     claimant, note, source_id}; a series with no rows gets an empty frame.
     """
-    out = {}
-    for key, (side, measure) in SERIES.items():
-        rows = frame[(frame["side"] == side) & (frame["measure"] == measure)]
-        out[key] = rows.sort_values(["as_of_date", "count"]).reset_index(drop=True)
-    return out
+    # sorted once, then split by (side, measure) with plain Python (a frame filter per series
+    # and per column cost about 10 ms in all)
+    ordered = frame.sort_values(["as_of_date", "count"], kind="stable")
+    pairs = list(zip(ordered["side"].astype(str), ordered["measure"].astype(str)))
+    return {key: ordered.iloc[[i for i, p in enumerate(pairs) if p == pair]].reset_index(drop=True)
+            for key, pair in SERIES.items()}
 
 
 def year_end(year: int) -> pd.Timestamp:
@@ -153,13 +154,14 @@ def _draw_series(ax, key: str, part: pd.DataFrame, artists: RecognitionArtists) 
     artists.lines[key], artists.current[key] = line, current
 
 
-def draw_recognitions(ax, frame: pd.DataFrame) -> RecognitionArtists:
+def draw_recognitions(ax, frame: pd.DataFrame, parts: dict | None = None) -> RecognitionArtists:
     """Draw every series of ``recognitions`` (counts of states against dates) onto ``ax``.
 
-    Fixed limits: x from 2008 to 2026, y from 0 to 130 states. Returns the artists; the marker
+    Fixed limits: x from 2008 to 2026, y from 0 to 130 states. ``parts``: the
+    :func:`series_frames` of ``frame`` when already at hand. Returns the artists; the marker
     starts at the end of the last year in the table.
     """
-    parts = series_frames(frame)
+    parts = series_frames(frame) if parts is None else parts
     artists = RecognitionArtists()
     with style.context():
         for key, part in parts.items():
@@ -253,7 +255,7 @@ def recognition_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
     fig = style.new_figure(10, 5.2)
     with style.context():  # axes made inside the context take the mode's tick and label sizes
         ax = fig.add_axes((0.09, 0.26, 0.64, 0.64))
-    artists = draw_recognitions(ax, frame)
+    artists = draw_recognitions(ax, frame, parts)
     style.add_source(fig, SOURCE + state_media_note(frame, data.load("sources")))
     controls = {"series": widgets.toggles({SERIES_LABELS[k]: k for k in SERIES}, "Claimant"),
                 "year": widgets.year_slider(years, description="Compare at the end of")}
