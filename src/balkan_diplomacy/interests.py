@@ -9,6 +9,7 @@ the record), tied to a source. The chart is a matrix of actors (rows) by wants/g
 from __future__ import annotations
 
 import html
+from collections import Counter
 from dataclasses import dataclass, field
 
 import ipywidgets
@@ -52,11 +53,12 @@ def cell_counts(rows: pd.DataFrame) -> pd.DataFrame:
     Columns: actor, aspect, article (count of the author's points), own (count of the others'),
     total.
     """
-    article = rows.attributed_to == ARTICLE
-    counted = (rows.assign(article=article, own=~article)
-               .groupby(["actor", "aspect"], observed=False)[["article", "own"]].sum())
-    grid = pd.MultiIndex.from_product([ACTORS, ASPECTS], names=["actor", "aspect"])
-    counted = counted.reindex(grid, fill_value=0).astype(int).reset_index()
+    article, own = Counter(), Counter()
+    for actor, aspect, who in zip(rows.actor, rows.aspect, rows.attributed_to):
+        (article if who == ARTICLE else own)[(actor, aspect)] += 1
+    counted = pd.DataFrame([(a, p, article[(a, p)], own[(a, p)]) for a in ACTORS for p in ASPECTS],
+                           columns=["actor", "aspect", "article", "own"])
+    counted = counted.astype({"actor": rows.actor.dtype, "aspect": rows.aspect.dtype})
     counted["total"] = counted.article + counted.own
     return counted
 
@@ -71,6 +73,12 @@ class MatrixArtists:
     highlight: object = None
     title: object = None
     empty: object = None
+
+
+def _cells(counts: pd.DataFrame):
+    """(actor, aspect, article, own, total) of each row of ``counts``, as plain Python values."""
+    return zip(counts.actor, counts.aspect, counts.article.tolist(), counts.own.tolist(),
+               counts.total.tolist())
 
 
 def _cell_text(article: int, own: int) -> str:
@@ -100,14 +108,14 @@ def draw_matrix(ax, counts: pd.DataFrame, title: str = "") -> MatrixArtists:
 
     art = MatrixArtists()
     with style.context():
-        for _, row in counts.iterrows():
-            x, y = ASPECTS.index(row.aspect), ACTORS.index(row.actor)
+        for actor, aspect, article, own, total in _cells(counts):
+            x, y = ASPECTS.index(aspect), ACTORS.index(actor)
             box = Rectangle((x + 0.03, y + 0.05), 0.94, 0.9,
-                            facecolor=_shade(row.actor, row.total), edgecolor="none")
+                            facecolor=_shade(actor, total), edgecolor="none")
             ax.add_patch(box)
-            art.boxes[(row.actor, row.aspect)] = box
-            art.texts[(row.actor, row.aspect)] = ax.text(
-                x + 0.5, y + 0.5, _cell_text(row.article, row.own), ha="center", va="center",
+            art.boxes[(actor, aspect)] = box
+            art.texts[(actor, aspect)] = ax.text(
+                x + 0.5, y + 0.5, _cell_text(article, own), ha="center", va="center",
                 linespacing=1.3)
         art.highlight = Rectangle((0.03, 0.05), 0.94, 0.9, fill=False, edgecolor="black",
                                   linewidth=3, visible=False)
@@ -136,12 +144,12 @@ def draw_matrix(ax, counts: pd.DataFrame, title: str = "") -> MatrixArtists:
 def update_matrix(art: MatrixArtists, counts: pd.DataFrame, actors, selected=None) -> None:
     """Show ``counts`` for the chosen ``actors`` only; outline the ``selected`` (actor, aspect)."""
     shown = set(actors)
-    for _, row in counts.iterrows():
-        key = (row.actor, row.aspect)
-        visible = row.actor in shown
-        art.boxes[key].set_facecolor(_shade(row.actor, row.total))
+    for actor, aspect, article, own, total in _cells(counts):
+        key = (actor, aspect)
+        visible = actor in shown
+        art.boxes[key].set_facecolor(_shade(actor, total))
         art.boxes[key].set_visible(visible)
-        art.texts[key].set_text(_cell_text(row.article, row.own))
+        art.texts[key].set_text(_cell_text(article, own))
         art.texts[key].set_visible(visible)
     for actor, label in art.row_labels.items():
         label.set_alpha(1.0 if actor in shown else 0.3)
