@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -118,21 +119,39 @@ def status_levels(members: pd.DataFrame, year: int) -> pd.DataFrame:
     return status_by_year(members, [year])[year]
 
 
-def status_by_year(members: pd.DataFrame, years) -> dict:
-    """:func:`status_levels` for every year in ``years`` at once: {year: DataFrame}."""
+def status_by_year(members: pd.DataFrame, years) -> Mapping[int, pd.DataFrame]:
+    """:func:`status_levels` for every year in ``years`` at once: {year: DataFrame}. The table
+    is read once; each year's frame is made when first looked up, then kept."""
     steps = [(int(date.year), org, code, LEVELS[org][step])
              for date, org, code, step in zip(members["date"], members["organisation"].astype(str),
                                               members["country_code"].astype(str),
                                               members["milestone"].astype(str))
              if org in LEVELS and step in LEVELS[org] and code in FOCUS and not pd.isna(date)]
-    out = {}
-    for year in sorted(int(y) for y in years):
-        reached = {org: dict.fromkeys(FOCUS, 0) for org in LEVELS}
-        for step_year, org, code, level in steps:
-            if step_year <= year:
-                reached[org][code] = max(reached[org][code], level)
-        out[year] = pd.DataFrame(reached, index=list(FOCUS), columns=["NATO", "EU"])
-    return out
+    return _LevelsByYear(steps, sorted(int(y) for y in years))
+
+
+class _LevelsByYear(Mapping):
+    """year -> DataFrame of levels (see :func:`status_by_year`), each made on first use."""
+
+    def __init__(self, steps: list, years: list[int]):
+        self._steps, self._years, self._made = steps, years, {}
+
+    def __getitem__(self, year: int) -> pd.DataFrame:
+        if year not in self._made:
+            if year not in self._years:
+                raise KeyError(year)
+            reached = {org: dict.fromkeys(FOCUS, 0) for org in LEVELS}
+            for step_year, org, code, level in self._steps:
+                if step_year <= year:
+                    reached[org][code] = max(reached[org][code], level)
+            self._made[year] = pd.DataFrame(reached, index=list(FOCUS), columns=["NATO", "EU"])
+        return self._made[year]
+
+    def __iter__(self):
+        return iter(self._years)
+
+    def __len__(self) -> int:
+        return len(self._years)
 
 
 @dataclass
