@@ -84,13 +84,14 @@ def draw_scoreboard(ax, claims: pd.DataFrame, title: str = "") -> ScoreArtists:
     art = ScoreArtists(layout=band_layout(claims))
     with style.context():
         small = matplotlib.rcParams["font.size"] * 0.72
-        for _, c in claims.sort_values("claim_id").iterrows():
-            color = style.VERDICT_COLORS[c.verdict]
-            art.verdict_of[c.claim_id] = c.verdict
-            art.squares[c.claim_id] = ax.add_patch(
+        ordered = claims.sort_values("claim_id")
+        for claim_id, verdict in zip(ordered.claim_id, ordered.verdict):
+            color = style.VERDICT_COLORS[verdict]
+            art.verdict_of[claim_id] = verdict
+            art.squares[claim_id] = ax.add_patch(
                 Rectangle((0, 0), 0.9, 0.9, facecolor=color, edgecolor="none"))
-            art.labels[c.claim_id] = ax.text(0, 0, c.claim_id, ha="center", va="center",
-                                             fontsize=small, color=_text_color(color))
+            art.labels[claim_id] = ax.text(0, 0, claim_id, ha="center", va="center",
+                                           fontsize=small, color=_text_color(color))
         for v, (top, lines) in art.layout.items():
             art.counts[v] = ax.text(-0.3, top + lines / 2, "", ha="right", va="center",
                                     color=_LABEL_COLORS.get(v, style.VERDICT_COLORS[v]),
@@ -181,8 +182,8 @@ def scoreboard_explorer(claims: pd.DataFrame | None = None, selected: str = "C07
     controls = {
         "kinds": widgets.toggles({k: k for k in kinds}, "Claim kind"),
         "paragraphs": widgets.year_range_slider(first, last, description="Paragraphs"),
-        "claim": widgets.dropdown([(f"{c.claim_id} · ¶{c.paragraph} · {c.claimed_value[:60]}",
-                                    c.claim_id) for _, c in claims.iterrows()],
+        "claim": widgets.dropdown([(f"{i} · ¶{p} · {v[:60]}", i) for i, p, v in
+                                   zip(claims.claim_id, claims.paragraph, claims.claimed_value)],
                                   value=selected, description="Claim"),
     }
 
