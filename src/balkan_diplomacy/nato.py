@@ -58,10 +58,11 @@ def nato_rows(members: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values("date").reset_index(drop=True)
 
 
-def country_order(members: pd.DataFrame) -> list[tuple[str, str]]:
+def country_order(members: pd.DataFrame, nato: pd.DataFrame | None = None) -> list[tuple[str, str]]:
     """(code, name) of every country in the table: NATO members by accession date first, then
-    the others by their first NATO step, then those with none (top to bottom of the grid)."""
-    nato = nato_rows(members)
+    the others by their first NATO step, then those with none (top to bottom of the grid).
+    ``nato``: :func:`nato_rows` of ``members``, when already at hand."""
+    nato = nato_rows(members) if nato is None else nato
     everyone = members[["country_code", "country"]].astype(str).drop_duplicates()
     joined, first = {}, {}
     for code, step, date in zip(nato["country_code"], nato["milestone"], nato["date"]):
@@ -78,11 +79,13 @@ def country_order(members: pd.DataFrame) -> list[tuple[str, str]]:
     return [(r.country_code, r.country) for r in ordered]
 
 
-def status_grid(members: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+def status_grid(members: pd.DataFrame, years: list[int], nato: pd.DataFrame | None = None,
+                order: list | None = None) -> pd.DataFrame:
     """Status code of each country (rows, by name, in :func:`country_order`) at the end of each
-    year (columns). Values: 0 none, 1 MAP, 2 invited, 3 member."""
-    nato = nato_rows(members)
-    order = country_order(members)
+    year (columns). Values: 0 none, 1 MAP, 2 invited, 3 member. ``nato`` and ``order``: the
+    :func:`nato_rows` and :func:`country_order` of ``members``, when already at hand."""
+    nato = nato_rows(members) if nato is None else nato
+    order = country_order(members, nato) if order is None else order
     years = list(years)
     cells = {name: [NONE] * len(years) for _, name in order}
     ends = [pd.Timestamp(year=y, month=12, day=31) for y in years]
@@ -196,13 +199,14 @@ def show_year(artists: GridArtists, grid: pd.DataFrame, year: int, since: dict, 
 def _since(grid: pd.DataFrame) -> dict:
     """{(country, status code): first year with that status} from the grid."""
     out = {}
-    for country, row in grid.iterrows():
-        for year, code in row.items():
-            out.setdefault((country, int(code)), int(year))
+    years = [int(y) for y in grid.columns]
+    for country, row in zip(grid.index, grid.to_numpy().tolist()):
+        for year, code in zip(years, row):
+            out.setdefault((country, int(code)), year)
     return out
 
 
-def _notes(members: pd.DataFrame, events: pd.DataFrame) -> dict:
+def _notes(members: pd.DataFrame, events: pd.DataFrame, nato: pd.DataFrame | None = None) -> dict:
     """Label notes from the tables: Serbia's 2007 neutrality (events), Bosnia's conditional MAP
     (its memberships note begins 'Conditional')."""
     notes = {}
@@ -210,10 +214,11 @@ def _notes(members: pd.DataFrame, events: pd.DataFrame) -> dict:
     if len(neutral):
         year = int(neutral["date"].min().year)
         notes["Serbia"] = (year, NONE, f"militarily neutral since {year}")
-    nato = nato_rows(members)
-    for _, r in nato[nato["note"].fillna("").str.startswith("Conditional")].iterrows():
-        notes[r["country"]] = (int(r["date"].year), STATUS_OF_MILESTONE[r["milestone"]],
-                               " (conditional)")
+    nato = nato_rows(members) if nato is None else nato
+    for country, date, milestone, note in zip(nato["country"], nato["date"], nato["milestone"],
+                                              nato["note"]):
+        if isinstance(note, str) and note.startswith("Conditional"):
+            notes[country] = (int(date.year), STATUS_OF_MILESTONE[milestone], " (conditional)")
     return notes
 
 
@@ -238,11 +243,13 @@ def membership_explorer(members: pd.DataFrame | None = None,
     members = data.load("memberships") if members is None else members
     events = data.load("events") if events is None else events
     years = list(range(FIRST_YEAR, int(events["date"].max().year) + 1))
-    grid = status_grid(members, years)
+    nato = nato_rows(members)  # read once for the order, the grid and the notes
+    order = country_order(members, nato)
+    grid = status_grid(members, years, nato, order)
     since = _since(grid)
-    codes = dict(country_order(members))
+    codes = dict(order)
     neighbour_names = [codes[c] for c in NEIGHBOURS if c in codes]
-    notes = _notes(members, events)
+    notes = _notes(members, events, nato)
     fig = style.new_figure(10, 5.4)
     with style.context():
         ax = fig.add_axes((0.2, 0.2, 0.48, 0.58))
