@@ -169,6 +169,7 @@ class _Recorder:
         self.calls = []
 
     def draw_text_image(self, image, x, y, angle, gc):
+        # (matplotlib's own drawing may reuse its buffer: a copy is kept)
         self.calls.append((np.array(image, copy=True), x, y, angle))
         self.inner.draw_text_image(image, x, y, angle, gc)
 
@@ -325,7 +326,12 @@ class TextCachingRendererAgg(RendererAgg):
         antialiased = gc.get_antialiased()
         mode = RenderMode.NORMAL if antialiased else RenderMode.MONO
         dpi, height = self.dpi, self.height
-        draw = self._renderer.draw_text_image
+        # while draw_text records a text, the glyph images (held by _BITMAPS, never changed)
+        # are noted as they are, without the copy the recorder makes of matplotlib's images
+        recorder = self._renderer if isinstance(self._renderer, _Recorder) else None
+        draw = (recorder.inner if recorder else self._renderer).draw_text_image
+        if recorder is not None and recorder.calls is None:  # not kept (see draw_path)
+            recorder = None
         sized = None
         for font, size, index, _, _, dx, dy in glyphs:
             # where the glyph's origin falls, in 1/64 pixel, FreeType's y upwards (as matplotlib
@@ -346,7 +352,10 @@ class TextCachingRendererAgg(RendererAgg):
                 if len(_BITMAPS) > _BITMAPS.limit:
                     _BITMAPS.popitem(last=False)
             image, left, top = cached
-            draw(image, left + (px >> 6), int(height) - top - (py >> 6) + image.shape[0], 0, gc)
+            gx, gy = left + (px >> 6), int(height) - top - (py >> 6) + image.shape[0]
+            if recorder is not None:
+                recorder.calls.append((image, gx, gy, 0))
+            draw(image, gx, gy, 0, gc)
         if boxes:  # (mathtext's rules: drawn after the glyphs, as matplotlib does)
             super()._draw_text_glyphs_and_boxes(gc, x, y, angle, [], boxes)
 
