@@ -77,7 +77,7 @@ def _run(path: Path) -> tuple[float, int]:
     return seconds, int(text.split("MAXRSS_KB")[1].split()[0])
 
 
-def bench_run_all(repeats: int) -> None:
+def bench_run_all(repeats: int, raw: Path | None = None) -> None:
     # steady state, as before a class: the data were validated once already (the cost of that
     # first validation is reported on its own, under "import + load ... first run")
     from balkan_diplomacy import data
@@ -102,6 +102,10 @@ def bench_run_all(repeats: int) -> None:
                 seconds, rss = _run(path)
                 floors.append(_run(floor_nb)[0])
                 pairs[path].append(((floors[-2] + floors[-1]) / 2, seconds, rss))
+    if raw is not None:  # every run's seconds, in the order run, for a closer look
+        raw.write_text(json.dumps({"floors": floors, "notebooks": {
+            p.stem: [{"floor": f, "seconds": s, "rss_kb": m} for f, s, m in runs]
+            for p, runs in pairs.items()}}, indent=1), encoding="utf-8")
     record("run-all floor (kernel + imports)",
            f"median {statistics.median(floors):.2f} s, {min(floors):.2f}-{max(floors):.2f} s "
            f"({len(floors)} runs)", "baseline", None)
@@ -225,6 +229,7 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
     parser.add_argument("--skip", nargs="*", default=[],
                         choices=["run-all", "widgets", "import", "browser"])
+    parser.add_argument("--raw", type=Path, help="also write every run-all time to this JSON file")
     args = parser.parse_args(argv)
     repeats = 1 if args.quick else 3
     # widgets first, in this process while it is as fresh as a student's kernel: after dozens
@@ -235,7 +240,7 @@ def main(argv=None) -> int:
     if "import" not in args.skip:
         bench_import(repeats)
     if "run-all" not in args.skip:
-        bench_run_all(1 if args.quick else 5)
+        bench_run_all(1 if args.quick else 5, args.raw)
     if "browser" not in args.skip:
         bench_browser(5 if args.quick else 20)
     width = max(len(r[0]) for r in rows)
