@@ -140,3 +140,14 @@ def test_text_shown_without_widgets_describes_the_chart(explorers, name):
     text = explorer._repr_mimebundle_()["text/plain"]
     assert text.startswith("[Interactive chart, ") and "ipywidgets" in text and "VBox" not in text
     assert explorer.alt_text[:30] in text
+
+
+def test_on_demand_makes_each_value_once_and_only_when_asked():
+    made = []
+    table = widgets.OnDemand([2019, 2025], lambda year: made.append(year) or year * 10)
+    assert made == [] and list(table) == [2019, 2025] and len(table) == 2
+    assert table[2025] == 20250 and table[2025] == 20250
+    assert made == [2025]
+    with pytest.raises(KeyError):
+        table[1999]  # not a key it holds: never made
+    assert made == [2025] and dict(table) == {2019: 20190, 2025: 20250}

@@ -13,6 +13,7 @@ off by up to a month (or a year): the tables keep the precision column for that 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import product
 
 import numpy as np
 import pandas as pd
@@ -192,16 +193,14 @@ def _draw_lane(ax, art: dict, mine: _Lane, country: str, lane: int) -> None:
 
 
 def update_swimlanes(art: dict, steps: pd.DataFrame, until: pd.Timestamp, highlight: str | None,
-                     countries: list[str] = COUNTRIES, segs: pd.DataFrame | None = None,
-                     lanes: dict | None = None) -> None:
+                     countries: list[str] = COUNTRIES, lanes: dict | None = None) -> None:
     """Redraw the lanes in place for a new cut-off date and highlighted country (None = all).
 
-    ``segs`` (``status_segments(steps, until)``) or ``lanes`` (``_lanes(steps, segs, until)``)
-    may be passed pre-computed to save time.
+    ``lanes`` (``_lanes(steps, status_segments(steps, until), until)``) may be passed
+    pre-computed to save time.
     """
     if lanes is None:
-        segs = status_segments(steps, until) if segs is None else segs
-        lanes = _lanes(steps, segs, until)
+        lanes = _lanes(steps, status_segments(steps, until), until)
     art["until_line"].set_xdata([decimal_year(until)] * 2)
     for lane, country in enumerate(countries):
         mine = lanes.get(country, _Lane())
@@ -265,20 +264,17 @@ def swimlane_explorer(members: pd.DataFrame | None = None,
              for label, when in dates.items()}
     art = draw_swimlanes(ax, steps, now, lanes=lanes[as_of.value])
     style.add_source(fig, SOURCE_LINE)
-    captions = {}  # each (date, country) sentence, written the first time it is asked for
-
-    def caption(label: str, country: str) -> str:
-        if (label, country) not in captions:
-            when = dates[label]
-            captions[(label, country)] = (describe_country(steps, country, when) if country
-                                          else describe_all(steps, when))
-        return captions[(label, country)]
+    # each (date, country) sentence, written the first time it is asked for
+    captions = widgets.OnDemand(
+        product(dates, ["", *COUNTRIES]),
+        lambda key: (describe_country(steps, key[1], dates[key[0]]) if key[1]
+                     else describe_all(steps, dates[key[0]])))
 
     def render(values: dict) -> str:
         until = dates[values["as_of"]]
         chosen = values["country"] or None
         update_swimlanes(art, steps, until, chosen, lanes=lanes[values["as_of"]])
-        return caption(values["as_of"], values["country"])
+        return captions[(values["as_of"], values["country"])]
 
     alt = ("Horizontal lanes, one per country from Slovenia to Kosovo, coloured by the furthest "
            "EU step reached over time from 1996; Slovenia (2004) and Croatia (2013) turn green as "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from itertools import product
 from dataclasses import dataclass, field
 
 import ipywidgets
@@ -199,31 +200,20 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
     """Compare the actors under the status quo and a settlement; read any cell's points in words."""
     frame = data.load("interests") if frame is None else frame
     sources = data.load("sources")
-    # each scenario x view's rows and counts, and each cell's text, when first asked for (then
-    # kept: moving back to a selection costs nothing)
-    chosen, counted, cells = {}, {}, {}
+    # each scenario x view's rows and counts, and each cell's text, when first asked for
+    selections = list(product(SCENARIOS, VIEWS))
+    chosen = widgets.OnDemand(selections, lambda key: select(frame, *key))
+    counted = widgets.OnDemand(selections, lambda key: cell_counts(chosen[key]))
 
-    def rows_of(scenario, view) -> pd.DataFrame:
-        if (scenario, view) not in chosen:
-            chosen[(scenario, view)] = select(frame, scenario, view)
-        return chosen[(scenario, view)]
+    def cell_html(key) -> str:
+        rows = chosen[key[:2]]
+        return details_html(rows[(rows.actor == key[2]) & (rows.aspect == key[3])], sources)
 
-    def counts(scenario, view) -> pd.DataFrame:
-        if (scenario, view) not in counted:
-            counted[(scenario, view)] = cell_counts(rows_of(scenario, view))
-        return counted[(scenario, view)]
-
-    def cell_html(scenario, view, actor, aspect) -> str:
-        key = (scenario, view, actor, aspect)
-        if key not in cells:
-            rows = rows_of(scenario, view)
-            cells[key] = details_html(rows[(rows.actor == actor) & (rows.aspect == aspect)],
-                                      sources)
-        return cells[key]
+    cells = widgets.OnDemand(product(SCENARIOS, VIEWS, ACTORS, ASPECTS), cell_html)
     fig = style.new_figure(9.5, 6.4)
     with style.context():  # the axes take the mode's tick and label sizes
         ax = fig.add_axes((0.17, 0.17, 0.8, 0.65))
-    art = draw_matrix(ax, counts("status_quo", "all"))
+    art = draw_matrix(ax, counted[("status_quo", "all")])
     style.add_source(fig, SOURCE_LINE)
     controls = {
         "actors": widgets.toggles({ACTOR_NAMES[a]: a for a in ACTORS}, "Actors"),
@@ -236,13 +226,13 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
     details = ipywidgets.HTML(layout={"width": style.image_width()})
 
     def render(v: dict) -> str:
-        now = counts(v["scenario"], v["view"])
+        now = counted[(v["scenario"], v["view"])]
         update_matrix(art, now, v["actors"], v["cell"])
         art.title.set_text(f"Who wants what: {SCENARIOS[v['scenario']].lower()}")
         actor, aspect = v["cell"]
         details.value = (f"<b>{html.escape(ACTOR_NAMES[actor])} · {aspect}</b> "
                          f"({html.escape(SCENARIOS[v['scenario']].lower())}):"
-                         + cell_html(v["scenario"], v["view"], actor, aspect))
+                         + cells[(v["scenario"], v["view"], actor, aspect)])
         return describe(now, v["scenario"], v["view"], v["actors"], v["cell"])
 
     alt = ("A grid with five actors as rows (Belgrade, Priština/Prishtina, Moscow, Brussels, Washington) and "

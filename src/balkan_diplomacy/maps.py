@@ -127,31 +127,15 @@ def status_by_year(members: pd.DataFrame, years) -> Mapping[int, pd.DataFrame]:
                                               members["country_code"].astype(str),
                                               members["milestone"].astype(str))
              if org in LEVELS and step in LEVELS[org] and code in FOCUS and not pd.isna(date)]
-    return _LevelsByYear(steps, sorted(int(y) for y in years))
 
+    def levels(year: int) -> pd.DataFrame:
+        reached = {org: dict.fromkeys(FOCUS, 0) for org in LEVELS}
+        for step_year, org, code, level in steps:
+            if step_year <= year:
+                reached[org][code] = max(reached[org][code], level)
+        return pd.DataFrame(reached, index=list(FOCUS), columns=["NATO", "EU"])
 
-class _LevelsByYear(Mapping):
-    """year -> DataFrame of levels (see :func:`status_by_year`), each made on first use."""
-
-    def __init__(self, steps: list, years: list[int]):
-        self._steps, self._years, self._made = steps, years, {}
-
-    def __getitem__(self, year: int) -> pd.DataFrame:
-        if year not in self._made:
-            if year not in self._years:
-                raise KeyError(year)
-            reached = {org: dict.fromkeys(FOCUS, 0) for org in LEVELS}
-            for step_year, org, code, level in self._steps:
-                if step_year <= year:
-                    reached[org][code] = max(reached[org][code], level)
-            self._made[year] = pd.DataFrame(reached, index=list(FOCUS), columns=["NATO", "EU"])
-        return self._made[year]
-
-    def __iter__(self):
-        return iter(self._years)
-
-    def __len__(self) -> int:
-        return len(self._years)
+    return widgets.OnDemand(sorted(int(y) for y in years), levels)
 
 
 @dataclass

@@ -193,33 +193,26 @@ def draw_recognitions(ax, frame: pd.DataFrame, parts: dict | None = None) -> Rec
     return artists
 
 
-def _latest_by_year(parts: dict) -> dict:
+def _latest_by_year(parts: dict, years: list[int]) -> dict:
     """{series: {year: DataFrame of the latest claim(s) by the end of that year}}; each year's
-    frame is picked out when first asked for, then kept (render only looks up)."""
-    return {key: _LatestByYear(part) for key, part in parts.items()}
+    frame is picked out when first asked for, then kept (render only looks up), and shared by
+    every year with the same latest date."""
+    def latest_of(part: pd.DataFrame) -> widgets.OnDemand:
+        dates = sorted(pd.Timestamp(d) for d in part["as_of_date"].dropna().unique())
+        at_date: dict = {}
 
+        def at_end_of(year: int) -> pd.DataFrame:
+            i = bisect.bisect_right(dates, year_end(year))
+            if not i:
+                return part.iloc[0:0]
+            when = dates[i - 1]
+            if when not in at_date:
+                at_date[when] = part[part["as_of_date"] == when]
+            return at_date[when]
 
-class _LatestByYear(dict):
-    """year -> the latest claim(s) of one series by the end of that year, made on first use and
-    shared by every year with the same latest date."""
+        return widgets.OnDemand(years, at_end_of)
 
-    def __init__(self, part: pd.DataFrame):
-        super().__init__()
-        self.part = part
-        self.dates = sorted(pd.Timestamp(d) for d in part["as_of_date"].dropna().unique())
-        self.at_date: dict = {}
-
-    def __missing__(self, year: int) -> pd.DataFrame:
-        i = bisect.bisect_right(self.dates, year_end(year))
-        if not i:
-            frame = self.part.iloc[0:0]
-        else:
-            when = self.dates[i - 1]
-            if when not in self.at_date:
-                self.at_date[when] = self.part[self.part["as_of_date"] == when]
-            frame = self.at_date[when]
-        self[year] = frame
-        return frame
+    return {key: latest_of(part) for key, part in parts.items()}
 
 
 def _phrase(key: str, rows: pd.DataFrame) -> str:
@@ -251,7 +244,7 @@ def recognition_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
     frame = data.load("recognitions") if frame is None else frame
     parts = series_frames(frame)
     years = list(range(int(frame["as_of_date"].min().year), int(frame["as_of_date"].max().year) + 1))
-    latest = _latest_by_year(parts)  # each year picked out once, when first shown
+    latest = _latest_by_year(parts, years)  # each year picked out once, when first shown
     fig = style.new_figure(10, 5.2)
     with style.context():  # axes made inside the context take the mode's tick and label sizes
         ax = fig.add_axes((0.09, 0.26, 0.64, 0.64))

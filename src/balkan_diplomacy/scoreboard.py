@@ -166,12 +166,8 @@ def scoreboard_explorer(claims: pd.DataFrame | None = None, selected: str = "C07
     claims = (data.load("article_claims") if claims is None else claims).sort_values("claim_id")
     sources = data.load("sources")
     by_id = claims.set_index("claim_id", drop=False)
-    texts = {}  # each claim's sentence, written the first time it is chosen
-
-    def text(claim_id: str) -> str:
-        if claim_id not in texts:
-            texts[claim_id] = describe_claim(by_id.loc[claim_id], sources)
-        return texts[claim_id]
+    # each claim's sentence, written the first time it is chosen
+    texts = widgets.OnDemand(claims.claim_id, lambda i: describe_claim(by_id.loc[i], sources))
     kinds = [k for k in claims.claim_kind.cat.categories if (claims.claim_kind == k).any()]
     first, last = int(claims.paragraph.min()), int(claims.paragraph.max())
     fig = style.new_figure(9.5, 5.6)
@@ -193,7 +189,7 @@ def scoreboard_explorer(claims: pd.DataFrame | None = None, selected: str = "C07
                        & claims.paragraph.between(lo, hi)]
         update_scoreboard(art, shown.claim_id, v["claim"])
         return describe(shown, len(claims), list(v["kinds"]), (lo, hi), v["claim"],
-                        text(v["claim"]))
+                        texts[v["claim"]])
 
     alt = ("Six bands, one per verdict (holds, partly holds, does not hold, prediction came true, "
            "prediction failed, unresolved), each with one coloured square per claim of the "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import traceback
+from collections.abc import Mapping
 from typing import Callable
 
 import ipywidgets
@@ -128,6 +129,31 @@ class Explorer(ipywidgets.VBox):
                 picture = cache[key]
             self.image.value = picture
         self.renders += 1
+
+
+class OnDemand(Mapping):
+    """``{key: make(key)}`` for a fixed set of keys, each value made when first looked up and
+    then kept: what a control can ask for is worked out only when it is asked for (the build
+    stays short), and only once (moving back to a choice costs nothing)."""
+
+    def __init__(self, keys, make: Callable):
+        self._keys = list(keys)
+        self._known = set(self._keys)
+        self._make = make
+        self._made: dict = {}
+
+    def __getitem__(self, key):
+        if key not in self._made:
+            if key not in self._known:
+                raise KeyError(key)
+            self._made[key] = self._make(key)
+        return self._made[key]
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 def _drawing_order(figure, dynamic) -> list:
