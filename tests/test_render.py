@@ -210,3 +210,26 @@ def test_measures_from_shaped_glyphs_equal_matplotlibs(hinting):
             for text in sorted(texts):
                 assert (ours._measure(text, prop, render._font_key(prop)) ==
                         plain.get_text_width_height_descent(text, prop, False)), (text, size)
+
+
+def test_fonts_read_from_memory_shape_as_matplotlibs_own():
+    """The renderer's fonts are matplotlib's font files read into memory (not read glyph by
+    glyph through a file object): the same chain of fallbacks, the same shaped glyphs, and
+    one font object per font, kept."""
+    from matplotlib.backends.backend_agg import get_hinting_flag
+    from matplotlib.font_manager import FontProperties, fontManager, get_font
+
+    for weight in ("normal", "bold"):
+        prop = FontProperties(family="DejaVu Sans", size=9.5, weight=weight)
+        ours, theirs = render._ft_font(prop), get_font(fontManager._find_fonts_by_props(prop))
+        assert ours is not theirs and ours is render._ft_font(prop)
+        assert not isinstance(ours.fname, str)  # an in-memory file, not a path
+        assert (ours.family_name, ours.style_name, ours.num_glyphs) == (
+            theirs.family_name, theirs.style_name, theirs.num_glyphs)
+        for font in (ours, theirs):
+            font.set_size(9.5, 110)
+        for text in ("Vučić – Priština/Prishtina", "AV Tito ✓ 80%", "Kosovo (UNSC 1244)"):
+            shaped = [[(item.ft_object.family_name, item.glyph_index, item.x, item.y)
+                       for item in font._layout(text, flags=get_hinting_flag())]
+                      for font in (ours, theirs)]
+            assert shaped[0] == shaped[1], text
