@@ -74,28 +74,36 @@ def _ft_font(prop):
     score then does not depend on it (score_size is 0), yet it caches each size apart, and
     each new lookup scores every font on the system (1-2 ms)."""
     key = _font_key(prop)
-    lookup = lambda: fontManager._find_fonts_by_props(prop)  # noqa: E731
+    lookup = lambda: _font_paths(fontManager._find_fonts_by_props(prop))  # noqa: E731
     if key is None:
-        return get_font(lookup())
+        return _memory_font(lookup())
     if _all_scalable(len(fontManager.ttflist), len(fontManager.afmlist)):
         key = (key[0], tuple(item for item in key[1] if item[0] != "_size"), *key[2:])
     return _memory_font(_FILES.get_or(key, lookup))
 
 
-def _memory_font(files):
-    """What ``matplotlib.font_manager.get_font(files)`` gives (the first font, the others and
-    matplotlib's Last Resort font as its fallbacks), with each font file read into memory.
+def _font_paths(files):
+    """The (real path, face index) of each font file, as ``get_font`` keys them (a tuple), or
+    ``files`` as given when they are not all paths."""
+    try:
+        return tuple((os.path.realpath(f.path), f.face_index) if hasattr(f, "face_index")
+                     else (os.path.realpath(f), 0) for f in files)
+    except TypeError:
+        return files
+
+
+def _memory_font(paths):
+    """What ``matplotlib.font_manager.get_font`` gives for these font files (the first font,
+    the others and matplotlib's Last Resort font as its fallbacks), with each file read into
+    memory.
 
     matplotlib 3.11 hands FreeType a Python file object, so every glyph FreeType loads while
     shaping, measuring or rasterising a text is a seek and a read on the file: about 18 us
     per character shaped. From bytes in memory the same calls take about 6 us and give the
     same glyphs (``tests/test_render.py`` compares the pixels with matplotlib's own fonts).
-    Falls back to ``get_font`` for anything but font files named by path."""
-    try:
-        paths = tuple((os.path.realpath(f.path), f.face_index) if hasattr(f, "face_index")
-                      else (os.path.realpath(f), 0) for f in files)
-    except TypeError:
-        return get_font(files)
+    Anything but files named by path goes to ``get_font``."""
+    if not isinstance(paths, tuple):
+        return get_font(paths)
     font = _memory_font_chain(paths, mpl.rcParams["text.kerning_factor"],
                               threading.get_ident(), mpl.rcParams["font.enable_last_resort"])
     font._set_transform(_IDENTITY, (0, 0))  # as get_font leaves it
