@@ -6,7 +6,9 @@ shared machines drift:
 
 1. run-all: each notebook on a fresh kernel, run between two runs of a floor notebook that only
    starts a kernel and imports pandas, matplotlib, ipywidgets and the helper package; its ratio
-   to the mean of those two, median of 5 such runs (and of 5 passes over the whole set);
+   to the mean of those two, median of 5 such runs (and of 5 passes over the whole set); the
+   code cells are sent to the kernel at once, as JupyterLab's Run All sends them
+   (``--sequential``: one after the other, as nbclient runs them);
 2. widget response: every explorer's controls driven through 50 changes in-process, timed from
    the new value to the finished PNG, against a naive rebuild of the whole chart per change
    (measured first, while this process is as fresh as a kernel);
@@ -18,6 +20,7 @@ shared machines drift:
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
 import json
 import os
@@ -35,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from nbclient import NotebookClient  # noqa: E402
+from nbclient.util import run_sync  # noqa: E402
 from notebook_runner import kernel_environment  # noqa: E402
 
 from balkan_diplomacy import widgets  # noqa: E402
@@ -55,9 +59,15 @@ def record(what: str, figure: str, target: str, ok: bool | None) -> None:
 
 # ---------------------------------------------------------------- 1 and 5: run all, memory
 
-def _run(path: Path) -> tuple[float, int]:
+def _run(path: Path, queued: bool = True) -> tuple[float, int]:
     """Seconds from starting a fresh kernel to the end of the notebook's last cell (what an
     instructor waits for after "Restart Kernel and Run All"), and the kernel's peak RSS (KB).
+
+    ``queued``: the code cells are sent to the kernel all at once and run in its queue, as
+    JupyterLab's Run All sends them (its ``NotebookActions.runCells`` starts every cell's
+    execution at once, ``Promise.all``, and the kernel runs them in order); otherwise one at a
+    time, each sent when the one before has finished, as nbclient runs a notebook, which adds
+    a round trip between kernel and client (2-3 ms here) to every cell.
 
     The kernel's shutdown is left out of the time: it is not the notebook's work, and here it
     took anything from 0.2 to 2.8 s for the same notebook (the noise of this measure)."""
@@ -67,8 +77,11 @@ def _run(path: Path) -> tuple[float, int]:
     with kernel_environment() as env:
         start = time.perf_counter()
         with client.setup_kernel(env=env):
-            for index, cell in enumerate(nb.cells):
-                client.execute_cell(cell, index)  # raises on an error in a cell
+            if queued:
+                run_sync(_run_queued)(client.kc, nb, path)
+            else:
+                for index, cell in enumerate(nb.cells):
+                    client.execute_cell(cell, index)  # raises on an error in a cell
             seconds = time.perf_counter() - start
             probe = nbformat.v4.new_code_cell(RSS_SOURCE)
             nb.cells.append(probe)
@@ -77,7 +90,42 @@ def _run(path: Path) -> tuple[float, int]:
     return seconds, int(text.split("MAXRSS_KB")[1].split()[0])
 
 
-def bench_run_all(repeats: int, raw: Path | None = None) -> None:
+async def _run_queued(kc, nb, path: Path, timeout: float = 300) -> None:
+    """Send every code cell's execute request at once (stop on error, as Lab does), then wait
+    until the kernel has replied to each and published the last one's outputs. Raises with
+    the cell, the error and its message when a cell fails."""
+    cells = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    if not cells:
+        return
+    ids = [kc.execute(c.source, store_history=True, stop_on_error=True) for c in cells]
+    index = {msg_id: i for i, msg_id in enumerate(ids)}
+    failed = []
+
+    async def replies():
+        pending = set(ids)
+        while pending:
+            reply = await kc.get_shell_msg(timeout=timeout)
+            msg_id = reply["parent_header"].get("msg_id")
+            if msg_id in pending:
+                pending.discard(msg_id)
+                if reply["content"]["status"] == "error":
+                    failed.append((index[msg_id], reply["content"]))
+
+    async def outputs():  # read as they come, as a front end does (none is kept)
+        while True:
+            msg = await kc.get_iopub_msg(timeout=timeout)
+            if (msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
+                    and msg["parent_header"].get("msg_id") == ids[-1]):
+                return
+
+    await asyncio.gather(replies(), outputs())
+    if failed:
+        i, content = failed[0]
+        raise RuntimeError(f"{path.name}: code cell {i + 1} failed: {content.get('ename')}: "
+                           f"{content.get('evalue')}\n{cells[i].source}")
+
+
+def bench_run_all(repeats: int, raw: Path | None = None, queued: bool = True) -> None:
     # steady state, as before a class: the data were validated once already (the cost of that
     # first validation is reported on its own, under "import + load ... first run")
     from balkan_diplomacy import data
@@ -88,7 +136,7 @@ def bench_run_all(repeats: int, raw: Path | None = None) -> None:
         floor_nb = Path(tmp) / "floor.ipynb"
         nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_SOURCE)]),
                        floor_nb)
-        _run(floor_nb)  # warm-up: the first kernel of a session starts slower (cold caches)
+        _run(floor_nb, queued)  # warm-up: the first kernel of a session starts slower (cold caches)
         # each notebook run between two floor runs (F N1 F N2 F ... : one more floor than
         # notebooks per pass), its floor the mean of the two, so that drift in the machine's
         # speed (seen here over seconds) hits both alike whichever way it goes; the ratio is
@@ -97,16 +145,17 @@ def bench_run_all(repeats: int, raw: Path | None = None) -> None:
         pairs = {p: [] for p in notebooks}
         floors = []
         for _ in range(repeats):
-            floors.append(_run(floor_nb)[0])
+            floors.append(_run(floor_nb, queued)[0])
             for path in notebooks:
-                seconds, rss = _run(path)
-                floors.append(_run(floor_nb)[0])
+                seconds, rss = _run(path, queued)
+                floors.append(_run(floor_nb, queued)[0])
                 pairs[path].append(((floors[-2] + floors[-1]) / 2, seconds, rss))
     if raw is not None:  # every run's seconds, in the order run, for a closer look
         raw.write_text(json.dumps({"floors": floors, "notebooks": {
             p.stem: [{"floor": f, "seconds": s, "rss_kb": m} for f, s, m in runs]
             for p, runs in pairs.items()}}, indent=1), encoding="utf-8")
-    record("run-all floor (kernel + imports)",
+    how = "" if queued else " (sequential)"
+    record(f"run-all floor (kernel + imports){how}",
            f"median {statistics.median(floors):.2f} s, {min(floors):.2f}-{max(floors):.2f} s "
            f"({len(floors)} runs)", "baseline", None)
     peak = (0, "")
@@ -230,6 +279,9 @@ def main(argv=None) -> int:
     parser.add_argument("--skip", nargs="*", default=[],
                         choices=["run-all", "widgets", "import", "browser"])
     parser.add_argument("--raw", type=Path, help="also write every run-all time to this JSON file")
+    parser.add_argument("--sequential", action="store_true",
+                        help="run-all: send each cell when the one before has finished (as "
+                             "nbclient does) instead of all at once (as JupyterLab's Run All)")
     args = parser.parse_args(argv)
     repeats = 1 if args.quick else 3
     # widgets first, in this process while it is as fresh as a student's kernel: after dozens
@@ -240,7 +292,7 @@ def main(argv=None) -> int:
     if "import" not in args.skip:
         bench_import(repeats)
     if "run-all" not in args.skip:
-        bench_run_all(1 if args.quick else 5, args.raw)
+        bench_run_all(1 if args.quick else 5, args.raw, not args.sequential)
     if "browser" not in args.skip:
         bench_browser(5 if args.quick else 20)
     width = max(len(r[0]) for r in rows)
