@@ -13,6 +13,8 @@ shared machines drift:
    the new value to the finished PNG, against a naive rebuild of the whole chart per change
    (measured first, while this process is as fresh as a kernel);
 3. in the browser (where Chromium is installed): key press on a slider to the new image in Lab;
+   and, for information, "Restart Kernel and Run All" of each lesson in Lab against the floor
+   (browser and Jupyter server included: what an instructor waits for, one pass);
 4. import and load: the package and every table, beyond pandas and matplotlib themselves;
 5. memory: the peak resident memory of each notebook's kernel.
 """
@@ -256,10 +258,10 @@ def bench_import(repeats: int) -> None:
 
 # ---------------------------------------------------------------- 3: in the browser
 
-def bench_browser(presses: int) -> None:
+def bench_browser(presses: int, lab_run_all: bool = True) -> None:
     try:
         sys.path.insert(0, str(ROOT / "benchmarks"))
-        from browser_bench import key_to_image_ms
+        import browser_bench
     except ImportError as exc:
         record("browser key press -> new image", f"not measured ({exc})", "< 100 ms", None)
         return
@@ -267,10 +269,23 @@ def bench_browser(presses: int) -> None:
         record("browser key press -> new image", "not measured (no /usr/bin/chromium)",
                "< 100 ms", None)
         return
-    times = key_to_image_ms(presses)
-    med = statistics.median(times)
-    record("browser key press -> new image (JupyterLab)",
-           f"median {med:.0f} ms over {len(times)} presses", "< 100 ms", med < 100)
+    with browser_bench.lab_session() as session:
+        times = browser_bench.key_to_image_ms(session, presses)
+        med = statistics.median(times)
+        record("browser key press -> new image (JupyterLab)",
+               f"median {med:.0f} ms over {len(times)} presses", "< 100 ms", med < 100)
+        if not lab_run_all:
+            return
+        # for information: the issue's run-all target is the kernel's time (above); here is
+        # the whole of what an instructor waits for in Lab, browser and server included
+        names = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+        runs = browser_bench.lab_run_all(session, names, FLOOR_SOURCE)
+    total = sum(s for s, _ in runs.values())
+    floors = sum(f for _, f in runs.values())
+    worst = max(runs, key=lambda n: runs[n][0] / runs[n][1])
+    record("Lab: Restart Kernel and Run All, whole set",
+           f"{total:.1f} s, {total / floors:.2f}x its floors (1 pass; highest {worst[:2]} "
+           f"{runs[worst][0] / runs[worst][1]:.2f}x)", "report", None)
 
 
 def main(argv=None) -> int:
@@ -294,7 +309,7 @@ def main(argv=None) -> int:
     if "run-all" not in args.skip:
         bench_run_all(1 if args.quick else 5, args.raw, not args.sequential)
     if "browser" not in args.skip:
-        bench_browser(5 if args.quick else 20)
+        bench_browser(5 if args.quick else 20, lab_run_all=not args.quick)
     width = max(len(r[0]) for r in rows)
     fwidth = max(len(r[1]) for r in rows)
     print(f"{'measure':<{width}}  {'figure':<{fwidth}}  {'target':<26}  result")

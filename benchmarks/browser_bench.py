@@ -1,4 +1,5 @@
-"""In JupyterLab, in headless Chromium: key press on a slider handle -> new chart image.
+"""In JupyterLab, in headless Chromium: key press on a slider handle -> new chart image, and
+"Restart Kernel and Run All Cells" of each lesson against a notebook that only imports.
 
 Used by bench.py. It reuses the browser tests' server and page helpers (tests/browser/conftest.py):
 a private JupyterLab on 127.0.0.1 with a random token serving a temporary folder, and Debian's
@@ -8,9 +9,12 @@ moment the chart image's ``src`` changes, so Playwright's own latency is not cou
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import re
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -38,46 +42,116 @@ def _conftest():
     return module
 
 
-def key_to_image_ms(presses: int = 20) -> list[float]:
-    """Milliseconds from each of ``presses`` ArrowRight/ArrowLeft presses to the new image."""
+@contextlib.contextmanager
+def lab_session():
+    """A private JupyterLab serving a copy of the notebooks, and headless Chromium."""
     bt = _conftest()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        server = bt.start_lab(tmp)
+        server = bt.start_lab(Path(tmp))
         try:
-            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(NOTEBOOK_SOURCE)])
-            nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                         "language": "python"}
-            nbformat.write(nb, server.root / "bench.ipynb")
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=str(bt.CHROMIUM), headless=True,
                                              args=bt.CHROMIUM_ARGS)
                 try:
-                    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                    lab = bt.LabNotebook(page, server, "bench.ipynb").open()
-                    lab.run_all()
-                    page.locator("img.widget-image").first.wait_for(state="visible")
-                    page.evaluate(WATCH)
-                    handle = page.locator(".widget-slider .noUi-handle").first
-                    handle.focus()
-                    times = []
-                    for i in range(presses):
-                        # walk back and forth inside the slider's range
-                        handle.press("ArrowLeft" if (i // 10) % 2 == 0 else "ArrowRight")
-                        page.wait_for_function(f"() => window.__times.length > {i}",
-                                               timeout=10_000, polling="raf")
-                        page.wait_for_timeout(150)  # let the kernel go idle between presses
-                    times = page.evaluate("() => window.__times")
+                    yield bt, server, browser
                 finally:
                     browser.close()
         finally:
             server.shutdown_sessions()
             bt.stop_process(server.proc, "jupyter lab")
-    return times
+
+
+def _write_notebook(server, name: str, source: str) -> str:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, server.root / name)
+    return name
+
+
+def key_to_image_ms(session, presses: int = 20) -> list[float]:
+    """Milliseconds from each of ``presses`` ArrowRight/ArrowLeft presses to the new image."""
+    bt, server, browser = session
+    name = _write_notebook(server, "bench.ipynb", NOTEBOOK_SOURCE)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        lab = bt.LabNotebook(page, server, name).open()
+        lab.run_all()
+        page.locator("img.widget-image").first.wait_for(state="visible")
+        page.evaluate(WATCH)
+        handle = page.locator(".widget-slider .noUi-handle").first
+        handle.focus()
+        for i in range(presses):
+            # walk back and forth inside the slider's range
+            handle.press("ArrowLeft" if (i // 10) % 2 == 0 else "ArrowRight")
+            page.wait_for_function(f"() => window.__times.length > {i}",
+                                   timeout=10_000, polling="raf")
+            page.wait_for_timeout(150)  # let the kernel go idle between presses
+        return page.evaluate("() => window.__times")
+    finally:
+        page.close()
+        server.shutdown_sessions()
+
+
+def restart_and_run_all_seconds(session, name: str) -> float:
+    """Seconds from confirming Kernel > "Restart Kernel and Run All Cells" to the moment every
+    code cell shows its execution number (polled at each animation frame), in a fresh page.
+    This is what an instructor waits for: the kernel's restart and imports, every cell, the
+    browser drawing the outputs and the Jupyter server passing the messages on, all on the
+    same machine."""
+    bt, server, browser = session
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        lab = bt.LabNotebook(page, server, name).open()
+        page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(r"^Kernel$")).click()
+        page.locator(".lm-Menu-itemLabel",
+                     has_text=re.compile(r"^Restart Kernel and Run All Cells")).click()
+        confirm = page.locator(".jp-Dialog button.jp-mod-accept")
+        confirm.wait_for(state="visible")
+        start = time.perf_counter()
+        confirm.click()
+        page.wait_for_function(
+            f"() => {{ const s = ({bt._EXECUTION_STATE})(); "
+            "return s && s.total > 0 && s.running === 0 && s.done === s.total; }",
+            timeout=180_000, polling="raf")
+        seconds = time.perf_counter() - start
+        problems = lab.problems()
+        if problems:
+            raise RuntimeError(f"{name} in JupyterLab: {problems[0]}")
+        return seconds
+    finally:
+        page.close()
+        server.shutdown_sessions()
+        _wait_no_kernels(server)
+
+
+def _wait_no_kernels(server, timeout: float = 20) -> None:
+    """Until the server runs no kernel (a kernel still shutting down would slow the next run)."""
+    deadline = time.monotonic() + timeout
+    while server.api("/api/kernels") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)  # and its process has let go of the CPU
+
+
+def lab_run_all(session, notebooks: list[str], floor_source: str) -> dict[str, tuple[float, float]]:
+    """Each notebook's Restart and Run All time and its floor's (the mean of a floor notebook's
+    runs right before and right after it), one pass: F N1 F N2 F ... The first lesson is run
+    once first, unmeasured: the first kernel to load the data validates it (about 1.7 s, once)."""
+    floor = _write_notebook(session[1], "floor.ipynb", floor_source)
+    restart_and_run_all_seconds(session, notebooks[0])
+    result = {}
+    before = restart_and_run_all_seconds(session, floor)
+    for name in notebooks:
+        seconds = restart_and_run_all_seconds(session, name)
+        after = restart_and_run_all_seconds(session, floor)
+        result[name] = (seconds, (before + after) / 2)
+        before = after
+    return result
 
 
 if __name__ == "__main__":
-    result = key_to_image_ms()
+    with lab_session() as session:
+        result = key_to_image_ms(session)
     print(", ".join(f"{t:.0f}" for t in result))
