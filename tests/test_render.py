@@ -219,6 +219,7 @@ def test_fonts_read_from_memory_shape_as_matplotlibs_own():
     from matplotlib.backends.backend_agg import get_hinting_flag
     from matplotlib.font_manager import FontProperties, fontManager, get_font
 
+    assert render._memory_fonts_fit()
     for weight in ("normal", "bold"):
         prop = FontProperties(family="DejaVu Sans", size=9.5, weight=weight)
         ours, theirs = render._ft_font(prop), get_font(fontManager._find_fonts_by_props(prop))
@@ -233,3 +234,13 @@ def test_fonts_read_from_memory_shape_as_matplotlibs_own():
                        for item in font._layout(text, flags=get_hinting_flag())]
                       for font in (ours, theirs)]
             assert shaped[0] == shaped[1], text
+
+
+def test_fonts_fall_back_to_matplotlibs_own_when_memory_fonts_do_not_fit(monkeypatch):
+    """On a matplotlib where fonts read into memory would not shape as its own (checked once a
+    session), the renderer uses ``get_font``: the same font objects as matplotlib's."""
+    from matplotlib.font_manager import FontProperties, fontManager, get_font
+
+    monkeypatch.setattr(render, "_memory_fonts_fit", lambda: False)
+    prop = FontProperties(family="DejaVu Sans", size=9.5)
+    assert render._ft_font(prop) is get_font(fontManager._find_fonts_by_props(prop))

@@ -74,7 +74,7 @@ def _ft_font(prop):
     score then does not depend on it (score_size is 0), yet it caches each size apart, and
     each new lookup scores every font on the system (1-2 ms)."""
     key = _font_key(prop)
-    lookup = lambda: _font_paths(fontManager._find_fonts_by_props(prop))  # noqa: E731
+    lookup = lambda: fontManager._find_fonts_by_props(prop)  # noqa: E731
     if key is None:
         return _memory_font(lookup())
     if _all_scalable(len(fontManager.ttflist), len(fontManager.afmlist)):
@@ -82,32 +82,59 @@ def _ft_font(prop):
     return _memory_font(_FILES.get_or(key, lookup))
 
 
-def _font_paths(files):
-    """The (real path, face index) of each font file, as ``get_font`` keys them (a tuple), or
-    ``files`` as given when they are not all paths."""
+@lru_cache(maxsize=256)
+def _font_paths(files: tuple):
+    """The (real path, face index) of each font file, as ``get_font`` keys them, or None when
+    they are not all font files named by path."""
     try:
         return tuple((os.path.realpath(f.path), f.face_index) if hasattr(f, "face_index")
                      else (os.path.realpath(f), 0) for f in files)
     except TypeError:
-        return files
+        return None
 
 
-def _memory_font(paths):
-    """What ``matplotlib.font_manager.get_font`` gives for these font files (the first font,
-    the others and matplotlib's Last Resort font as its fallbacks), with each file read into
-    memory.
+def _memory_font(files):
+    """What ``matplotlib.font_manager.get_font(files)`` gives (the first font, the others and
+    matplotlib's Last Resort font as its fallbacks), with each font file read into memory.
 
     matplotlib 3.11 hands FreeType a Python file object, so every glyph FreeType loads while
     shaping, measuring or rasterising a text is a seek and a read on the file: about 18 us
     per character shaped. From bytes in memory the same calls take about 6 us and give the
     same glyphs (``tests/test_render.py`` compares the pixels with matplotlib's own fonts).
-    Anything but files named by path goes to ``get_font``."""
-    if not isinstance(paths, tuple):
-        return get_font(paths)
+    Anything but font files named by path, or a matplotlib where this does not hold
+    (:func:`_memory_fonts_fit`), goes to ``get_font``."""
+    try:
+        paths = _font_paths(tuple(files))
+    except TypeError:  # (files that cannot be a cache key)
+        paths = None
+    if paths is None or not _memory_fonts_fit():
+        return get_font(files)
     font = _memory_font_chain(paths, mpl.rcParams["text.kerning_factor"],
                               threading.get_ident(), mpl.rcParams["font.enable_last_resort"])
     font._set_transform(_IDENTITY, (0, 0))  # as get_font leaves it
     return font
+
+
+@lru_cache(maxsize=1)
+def _memory_fonts_fit() -> bool:
+    """Whether fonts read into memory stand in for ``get_font``'s: checked once per session,
+    on a text with kerning, accents and a fallback chain, against matplotlib's own font."""
+    from matplotlib.font_manager import FontProperties
+
+    try:
+        files = fontManager._find_fonts_by_props(FontProperties(family="DejaVu Sans"))
+        paths = _font_paths(tuple(files))
+        ours = _memory_font_chain(paths, mpl.rcParams["text.kerning_factor"],
+                                  threading.get_ident(), mpl.rcParams["font.enable_last_resort"])
+        theirs = get_font(files)
+        shaped = []
+        for font in (ours, theirs):
+            font.set_size(10, 100)
+            shaped.append([(item.ft_object.family_name, item.glyph_index, item.x, item.y)
+                           for item in font._layout("AV Vučić gj ✓", flags=get_hinting_flag())])
+        return shaped[0] == shaped[1]
+    except Exception:  # noqa: BLE001 - any surprise in matplotlib's internals: stay off
+        return False
 
 
 @lru_cache(maxsize=64)
