@@ -109,10 +109,15 @@ def _memory_font(files):
         paths = None
     if paths is None or not _memory_fonts_fit():
         return get_font(files)
-    font = _memory_font_chain(paths, mpl.rcParams["text.kerning_factor"],
-                              threading.get_ident(), mpl.rcParams["font.enable_last_resort"])
+    font = _memory_font_for(paths)
     font._set_transform(_IDENTITY, (0, 0))  # as get_font leaves it
     return font
+
+
+def _memory_font_for(paths):
+    """The in-memory font chain for these paths, under the settings get_font keys by."""
+    return _memory_font_chain(paths, mpl.rcParams["text.kerning_factor"], threading.get_ident(),
+                              mpl.rcParams["font.enable_last_resort"])
 
 
 @lru_cache(maxsize=1)
@@ -123,10 +128,7 @@ def _memory_fonts_fit() -> bool:
 
     try:
         files = fontManager._find_fonts_by_props(FontProperties(family="DejaVu Sans"))
-        paths = _font_paths(tuple(files))
-        ours = _memory_font_chain(paths, mpl.rcParams["text.kerning_factor"],
-                                  threading.get_ident(), mpl.rcParams["font.enable_last_resort"])
-        theirs = get_font(files)
+        ours, theirs = _memory_font_for(_font_paths(tuple(files))), get_font(files)
         shaped = []
         for font in (ours, theirs):
             font.set_size(10, 100)
