@@ -76,7 +76,7 @@ def test_explorer_every_year(explorer, members):
         for name in want:
             assert labels[name].startswith("member since")
         want_serbia = ("no NATO step" if year < 2006 else "partner since 2006" if year == 2006
-                       else "partner since 2006; militarily neutral since 2007")
+                       else "partner since 2006\nmilitarily neutral since 2007")
         assert labels["Serbia"] == want_serbia
         assert ("Serbia" in explorer.caption.value.split("Partners without")[-1]) == (year >= 2006)
     slider.value = 2020

@@ -85,7 +85,7 @@ def _tint(hex_color: str, share: float) -> str:
 
 #: Fill of each level; level 0 is a light grey so 'no step' differs from the white sea.
 FILLS = {
-    "NATO": ["#d9d9d9"] + [_tint(style.ACTOR_COLORS["NATO"], s) for s in (0.15, 0.38, 0.65, 1.0)],
+    "NATO": ["#d9d9d9"] + [_tint(style.ACTOR_COLORS["NATO"], s) for s in (0.15, 0.4, 0.7, 1.0)],
     "EU": ["#d9d9d9"] + [_tint(style.ACTOR_COLORS["EU"], s) for s in (0.22, 0.45, 0.7, 1.0)],
 }
 CONTEXT_FILL = "#f7f7f7"

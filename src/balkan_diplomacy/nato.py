@@ -50,8 +50,8 @@ def _tint(color: str, share: float) -> tuple:
 
 
 STATUS_COLORS = {NONE: "#E6E6E6", PARTNER: _tint(style.ACTOR_COLORS["NATO"], 0.15),
-                 MAP: _tint(style.ACTOR_COLORS["NATO"], 0.38),
-                 INVITED: _tint(style.ACTOR_COLORS["NATO"], 0.65),
+                 MAP: _tint(style.ACTOR_COLORS["NATO"], 0.4),
+                 INVITED: _tint(style.ACTOR_COLORS["NATO"], 0.7),
                  MEMBER: style.ACTOR_COLORS["NATO"], FUTURE: "#FFFFFF"}
 
 
@@ -167,7 +167,7 @@ def status_words(code: int, since: int | None, note: str = "") -> str:
     """'member since 2009', 'invited (2015)', 'MAP since 2010', 'partner since 2006', 'no NATO
     step' (+ note)."""
     if code == NONE and note:
-        return note.lstrip("; ")  # e.g. Serbia: its stated policy says more than 'no step'
+        return note.lstrip("\n")  # e.g. Serbia: its stated policy says more than 'no step'
     if code == PARTNER:
         words = f"partner since {since}"
     elif code == MEMBER:
@@ -227,7 +227,7 @@ def _notes(members: pd.DataFrame, events: pd.DataFrame, nato: pd.DataFrame | Non
     neutral = events[events["title"].str.contains("military neutrality", case=False)]
     if len(neutral):
         year = int(neutral["date"].min().year)
-        notes["Serbia"] = (year, None, f"; militarily neutral since {year}")
+        notes["Serbia"] = (year, None, f"\nmilitarily neutral since {year}")  # 2nd line
     nato = nato_rows(members) if nato is None else nato
     for country, date, milestone, note in zip(nato["country"], nato["date"], nato["milestone"],
                                               nato["note"]):
