@@ -5,7 +5,7 @@ The boundaries come from ``data/region_map.json`` (Natural Earth 1:50m, cut out 
 latitude (degrees), with the aspect ratio of latitude 43.5° N so the shapes are not squashed. No
 GIS package is needed.
 
-Statuses come from ``data/memberships.csv``: a state has reached a step in a year when the step's
+Statuses come from ``data/memberships.csv``: an entry has reached a step in a year when the step's
 date falls in that year or before (the status *at the end of the year*). A missing row means the
 step has not happened.
 """
@@ -112,7 +112,7 @@ def country_path(polygons: list) -> MplPath:
 
 
 def status_levels(members: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Level reached by the end of ``year``, per state and organisation.
+    """Level reached by the end of ``year``, per entry and organisation.
 
     Returns a DataFrame indexed by country code (all eight entries) with columns ``NATO`` and
     ``EU`` holding integer levels (0 = no step; 3 = NATO member; 4 = EU member).
@@ -216,7 +216,8 @@ def describe(levels: pd.DataFrame, year: int) -> str:
             who = [NAMES[c] for c in FOCUS if levels.loc[c, org] == level]
             if who:
                 groups.append(f"{LEVEL_NAMES[org][level]}: {', '.join(who)}")
-        parts.append(f"{org} — " + ("; ".join(groups) if groups else "no state had taken a step"))
+        none = "none of the eight had taken a step"
+        parts.append(f"{org} — " + ("; ".join(groups) if groups else none))
     return f"At the end of {year}, {' | '.join(parts)}."
 
 
