@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from balkan_diplomacy import article, data
 
 TABLES = data.table_names()
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_table_validates_without_cache():
@@ -73,11 +75,58 @@ def test_events_span_1999_to_this_year_and_hold_the_anchors(tables):
     assert len(events) >= 40
     assert events.date.min().year == 1999
     assert events.date.max().year >= 2025
-    # ids name events; they need not follow date order (new events take the next free id)
+    # ids are stable labels, not positions: an event inserted later may carry a higher id than
+    # events after it in time (test_event_ids_are_unique_and_every_reference_resolves)
     assert events.event_id.is_unique
     anchors = {"1999-06-10", "2008-02-17", "2017-06-05"}
     assert anchors <= set(events.date_text), anchors - set(events.date_text)
     assert events.in_article.sum() >= 8
+
+
+EVENT_ID = re.compile(r"\bE\d{3}\b")
+
+
+def event_references(root) -> dict[str, set[str]]:
+    """Every event id cited in the lessons, the package, the data's text columns and the READMEs,
+    as {id: {where it is cited}}."""
+    root = Path(root)
+    cited: dict[str, set[str]] = {}
+    texts = [(p, p.read_text(encoding="utf-8")) for p in
+             [*sorted((root / "notebooks").glob("*.ipynb")),
+              *sorted((root / "src" / "balkan_diplomacy").glob("*.py")),
+              root / "README.md", root / "data" / "README.md"] if p.exists()]
+    for name in data.table_names(root / "data"):
+        if name == "events":
+            continue  # its own ids are the definitions
+        texts.append((root / "data" / f"{name}.csv",
+                      (root / "data" / f"{name}.csv").read_text(encoding="utf-8")))
+    for path, text in texts:
+        if path.suffix == ".py":
+            text = re.sub(r"#\s*noqa\b[^\n]*", "", text)  # linter codes such as E731
+        for eid in EVENT_ID.findall(text):
+            cited.setdefault(eid, set()).add(path.name)
+    return cited
+
+
+def test_event_ids_are_unique_and_every_reference_resolves(tables):
+    """The only order an id promises is none: a test fails when ids repeat or a reference points
+    nowhere, not when a later id carries an earlier date."""
+    ids = tables["events"]["event_id"]
+    assert ids.is_unique, f"duplicate event ids: {sorted(ids[ids.duplicated()])}"
+    dangling = {eid: sorted(where) for eid, where in event_references(ROOT).items()
+                if eid not in set(ids)}
+    assert not dangling, f"references to events that do not exist: {dangling}"
+
+
+def test_a_dangling_event_reference_is_caught(data_copy, tmp_path):
+    """The reference check can fail: a note citing an event id that events.csv lacks is found."""
+    assert data_copy == tmp_path / "data"
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "x.ipynb").write_text('{"cells": [{"source": "see E998"}]}',
+                                                    encoding="utf-8")
+    cited = event_references(tmp_path)
+    assert cited["E998"] == {"x.ipynb"}
+    assert "E998" not in set(data.load("events", data_copy)["event_id"])
 
 
 def test_event_claim_ids_exist(tables):

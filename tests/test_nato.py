@@ -1,4 +1,4 @@
-"""Lesson 03 chart: NATO status of the Western Balkan states by year."""
+"""Lesson 03 chart: NATO status in the Western Balkans by year."""
 
 import numpy as np
 import pytest
@@ -65,7 +65,7 @@ def test_explorer_every_year(explorer, members):
         slider.value = year
         assert explorer.last_error is None
         want = _members_by(members, year)
-        assert f"end of {year}, {len(want)} of the 8 states" in explorer.caption.value
+        assert f"end of {year}, {len(want)} of the 8 entries" in explorer.caption.value
         for name in want:
             assert name in explorer.caption.value
         cells = np.asarray(explorer.artists.mesh.get_array()).reshape(8, len(grid_years))

@@ -1,8 +1,10 @@
 """The timeline: preparation, drawing, and the explorer driven through every control."""
 
+import csv
 import itertools
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from balkan_diplomacy import data, style, timeline
@@ -110,3 +112,42 @@ def test_category_bars_match_counts(events):
     bars = timeline.draw_category_counts(ax, counts)
     assert [b.get_width() for b in bars] == list(counts)
     assert [t.get_text() for t in ax.texts] == [str(n) for n in counts]
+
+
+def test_an_event_inserted_with_a_new_id_and_an_earlier_date(data_copy, no_png):
+    """Issue 15: ids are labels. An event appended to events.csv with the next free id but a date
+    in 2004 validates, loads, sorts among the 2004 events and is drawn and listed there; no other
+    row or reference has to change."""
+    events_csv = data_copy / "events.csv"
+    before = data.load("events", data_copy)
+    new_id = f"E{max(int(i[1:]) for i in before['event_id']) + 1:03d}"
+    source = before["source_id"].iloc[0]
+    with open(events_csv, "a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow(
+            [new_id, "2004-03-17", "day", "Inserted test event", "kosovo_status",
+             "Test actor", "An event added after the others, dated earlier.", "false", "",
+             source])
+    data.validate(data_copy, use_cache=False)
+    loaded = data.load("events", data_copy)
+    assert list(loaded["event_id"])[-1] == new_id  # last in the file, not in time
+    table = timeline.prepare(loaded)
+    assert table["x"].is_monotonic_increasing
+    position = table.index[table["event_id"] == new_id][0]
+    # after every earlier event and, ties kept in file order, after any other event of that day
+    not_later = table["date"] <= pd.Timestamp("2004-03-17")
+    assert position == int(not_later.sum()) - 1
+    row = table.loc[position]
+    assert row["x"] == pytest.approx(2004 + (31 + 29 + 16) / 366)
+    # drawn in its category at its date
+    fig = style.new_figure()
+    art = timeline.draw_timeline(fig.add_subplot(), table, 1999, int(table["year"].max()))
+    offsets = art.points["kosovo_status"].get_offsets()
+    assert any(np.allclose(xy, (row["x"], row["y"])) for xy in offsets)
+    # listed in the menu in date order, and selectable
+    e = timeline.timeline_explorer(loaded, data.load("sources", data_copy))
+    pick = e.controls["event"]
+    assert [v for _, v in pick.options] == list(table["event_id"])
+    pick.value = new_id
+    assert e.last_error is None
+    assert e.artists.selected.get_xdata()[0] == pytest.approx(row["x"])
+    assert "Inserted test event" in e.caption.value

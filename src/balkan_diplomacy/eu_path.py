@@ -1,4 +1,4 @@
-"""Lesson 04: each Western Balkan state's road to the EU, as swimlanes over time.
+"""Lesson 04: the road to the EU of each of the eight entries, as swimlanes over time.
 
 Data flow: ``data.load("memberships")`` -> :func:`eu_steps` (EU rows, decimal years) ->
 :func:`status_segments` (time spans at each stage) -> :func:`draw_swimlanes` (one lane per
@@ -251,8 +251,8 @@ def swimlane_explorer(members: pd.DataFrame | None = None,
     now = data_as_of(members, sources)
     dates = {f"22 January 2019 (the article)": ARTICLE_DATE,
              f"{data.format_date(now, 'day')} (latest data)": now}
-    country = widgets.dropdown([("All countries", "")] + [(c, c) for c in COUNTRIES],
-                               description="Country")
+    country = widgets.dropdown([("All eight", "")] + [(c, c) for c in COUNTRIES],
+                               description="Lane")
     as_of = widgets.dropdown(list(dates), value=list(dates)[-1], description="Show steps up to")
     fig = style.new_figure(10, 6)
     big = style.mode() == "projector"  # larger fonts need wider margins for names and legend
@@ -276,7 +276,7 @@ def swimlane_explorer(members: pd.DataFrame | None = None,
         update_swimlanes(art, steps, until, chosen, lanes=lanes[values["as_of"]])
         return captions[(values["as_of"], values["country"])]
 
-    alt = ("Horizontal lanes, one per country from Slovenia to Kosovo, coloured by the furthest "
+    alt = ("Horizontal lanes, one per entry from Slovenia to Kosovo, coloured by the furthest "
            "EU step reached over time from 1996; Slovenia (2004) and Croatia (2013) turn green as "
            "members, the others are still candidates or applicants; a yellow band marks 2025.")
     return widgets.Explorer({"country": country, "as_of": as_of}, fig, art, render, alt,
@@ -374,11 +374,12 @@ show = style.show
 
 FIGURES = [
     {"slug": "04_eu_swimlanes", "title": "Eight roads to the EU",
-     "alt": "Lanes per Western Balkan country coloured by the furthest EU step reached over time, "
-            "with the 2025 band of the Commission's 2018 strategy and the article's date.",
+     "alt": "One lane for each of the eight entries, coloured by the furthest EU step reached "
+            "over time, with the 2025 band of the Commission's 2018 strategy and the article's "
+            "date.",
      "source": SOURCE_LINE, "make": lambda: swimlane_explorer().figure},
     {"slug": "04_eu_step_durations", "title": "How long each stage lasted",
-     "alt": "Stacked bars of the years each country spent as applicant, candidate and in talks, "
-            "compared with Croatia and Slovenia.",
+     "alt": "Stacked bars of the years each of the eight spent as applicant, candidate and in "
+            "talks, compared with Croatia and Slovenia.",
      "source": "memberships.csv", "make": lambda: durations_figure()},
 ]

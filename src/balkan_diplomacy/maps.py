@@ -1,11 +1,11 @@
-"""Lesson 00: a map of the Western Balkans coloured by each state's NATO and EU status in a year.
+"""Lesson 00: a map of the Western Balkans coloured by each entry's NATO and EU status in a year.
 
 The boundaries come from ``data/region_map.json`` (Natural Earth 1:50m, cut out by
 ``scripts/build_region_map.py``); they are drawn with plain matplotlib patches in longitude and
 latitude (degrees), with the aspect ratio of latitude 43.5° N so the shapes are not squashed. No
 GIS package is needed.
 
-Statuses come from ``data/memberships.csv``: a state has reached a step in a year when the step's
+Statuses come from ``data/memberships.csv``: an entry has reached a step in a year when the step's
 date falls in that year or before (the status *at the end of the year*). A missing row means the
 step has not happened.
 """
@@ -26,7 +26,8 @@ from matplotlib.path import Path as MplPath
 from . import data, style, widgets
 from .render import sprite_text
 
-#: The eight states of the lessons, in the order of memberships.csv's enum.
+#: The eight entries of the lessons (seven UN member states and Kosovo), in the order of
+#: memberships.csv's enum.
 FOCUS = ("AL", "BA", "HR", "XK", "ME", "MK", "RS", "SI")
 NAMES = {"AL": "Albania", "BA": "Bosnia and Herzegovina", "HR": "Croatia", "XK": "Kosovo",
          "ME": "Montenegro", "MK": "North Macedonia", "RS": "Serbia", "SI": "Slovenia"}
@@ -70,7 +71,7 @@ KOSOVO_NOTE = ("*Kosovo declared independence in 2008; it is recognised by some 
 SOURCE = ("NATO and EU steps: data/memberships.csv (one source per row). Boundaries: Natural "
           "Earth 1:50m (public domain) via the world-atlas package.")
 ALT = ("Two maps of the Western Balkans side by side, NATO on the left and the European Union on "
-       "the right. Each of the eight states (Slovenia, Croatia, Bosnia and Herzegovina, Serbia, "
+       "the right. Each of the eight entries (Slovenia, Croatia, Bosnia and Herzegovina, Serbia, "
        "Kosovo, Montenegro, Albania, North Macedonia) is shaded darker the further it had gone "
        "towards membership by the end of the chosen year, and its status is written under its "
        "name. Kosovo has a dashed border and a note that its status is disputed.")
@@ -112,9 +113,9 @@ def country_path(polygons: list) -> MplPath:
 
 
 def status_levels(members: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Level reached by the end of ``year``, per state and organisation.
+    """Level reached by the end of ``year``, per entry and organisation.
 
-    Returns a DataFrame indexed by country code (all eight states) with columns ``NATO`` and
+    Returns a DataFrame indexed by country code (all eight entries) with columns ``NATO`` and
     ``EU`` holding integer levels (0 = no step; 1 = NATO partner; 4 = NATO or EU member).
     """
     return status_by_year(members, [year])[year]
@@ -145,12 +146,12 @@ class MapArtists:
 
     organisation: str
     patches: dict = field(default_factory=dict)  # code -> PathPatch (focus and context)
-    names: dict = field(default_factory=dict)  # code -> Text (the state's name)
+    names: dict = field(default_factory=dict)  # code -> Text (the entry's name)
     statuses: dict = field(default_factory=dict)  # code -> Text (short status word)
 
 
 def draw_status_map(ax, region: dict, levels: pd.Series, organisation: str) -> MapArtists:
-    """Draw one panel: every country of ``region``, the eight states filled by ``levels``.
+    """Draw one panel: every country of ``region``, the eight entries filled by ``levels``.
 
     ``levels``: integer level per country code (as from :func:`status_levels`); ``organisation``:
     'NATO' or 'EU'. Returns the patches and labels so that :func:`update_status_map` can recolour.
@@ -198,7 +199,7 @@ def draw_status_map(ax, region: dict, levels: pd.Series, organisation: str) -> M
 
 
 def update_status_map(art: MapArtists, levels: pd.Series) -> None:
-    """Recolour the eight states and rewrite their status words (in place)."""
+    """Recolour the eight entries and rewrite their status words (in place)."""
     fills, words = FILLS[art.organisation], LEVEL_SHORT[art.organisation]
     for code in FOCUS:
         level = int(levels.get(code, 0))
@@ -216,7 +217,8 @@ def describe(levels: pd.DataFrame, year: int) -> str:
             who = [NAMES[c] for c in FOCUS if levels.loc[c, org] == level]
             if who:
                 groups.append(f"{LEVEL_NAMES[org][level]}: {', '.join(who)}")
-        parts.append(f"{org} — " + ("; ".join(groups) if groups else "no state had taken a step"))
+        none = "none of the eight had taken a step"
+        parts.append(f"{org} — " + ("; ".join(groups) if groups else none))
     return f"At the end of {year}, {' | '.join(parts)}."
 
 
@@ -245,7 +247,7 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
     members = data.load("memberships") if members is None else members
     region = load_region() if region is None else region
     # up to the newest year in the timeline, so the map reaches the same "today" as lesson 01
-    # (a state's status holds from its last step until the next one)
+    # (an entry's status holds from its last step until the next one)
     last = max([int(members["date"].dt.year.max())] if len(members) else [1999])
     last = max(last, int(data.load("events")["date"].dt.year.max()))
     years = range(1999, max(last, 1999) + 1)
@@ -273,7 +275,7 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
         art["year"].set_text(f"Steps towards NATO and the EU, end of {year}")
         return describe(by_year[year], year)
 
-    # what a change redraws: the eight states' fills, their status words and the title (the
+    # what a change redraws: the eight entries' fills, their status words and the title (the
     # neighbours' shapes and names never change: they stay in the background image)
     dynamic = [art["year"]] + [a for org in ("NATO", "EU") for a in
                                [art[org].patches[c] for c in FOCUS if c in art[org].patches]
@@ -284,7 +286,7 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
 
 FIGURES = [{
     "slug": "00_region_map",
-    "title": "NATO and EU steps of the Western Balkan states",
+    "title": "NATO and EU steps in the Western Balkans",
     "alt": ALT,
     "source": SOURCE,
     "make": lambda: map_explorer().figure,

@@ -33,8 +33,8 @@ FIRST_YEAR = 1999  # NATO adopted the Membership Action Plan in April 1999
 SOURCE = ("memberships.csv (NATO rows: Partnership for Peace, Membership Action Plan, invitation, "
           "accession; "
           "NATO, CRS and government sources); Serbia's neutrality: events.csv (E005).")
-TITLE = "NATO steps of the Western Balkan states, by year"
-ALT = ("Grid with one row per country (Slovenia, Croatia, Albania, Montenegro, North Macedonia, "
+TITLE = "NATO steps in the Western Balkans, by year"
+ALT = ("Grid with one row per entry (Slovenia, Croatia, Albania, Montenegro, North Macedonia, "
        "Bosnia and Herzegovina, Serbia, Kosovo) and one column per year from 1999. Cells are the "
        "palest blue for a Partnership for Peace partner, pale blue for a Membership Action Plan, "
        "mid blue once invited and NATO blue once a member: "
@@ -246,7 +246,7 @@ def describe(status: dict, year: int, neighbour_names: list[str]) -> str:
     def were(n):
         return "was" if n == 1 else "were"
 
-    return (f"At the end of {year}, {len(members)} of the {len(status)} states in the table "
+    return (f"At the end of {year}, {len(members)} of the {len(status)} entries in the table "
             f"{were(len(members))} NATO members ({who}); {len(near)} of the "
             f"{len(neighbour_names)} states in the table with an undisputed border with Serbia "
             f"{were(len(near))} members. On the way: {', '.join(steps) if steps else 'none'}. "
@@ -270,7 +270,7 @@ def membership_explorer(members: pd.DataFrame | None = None,
     with style.context():
         ax = fig.add_axes((0.2, 0.2, 0.48, 0.58))
     artists = draw_membership_grid(ax, grid, neighbour_names)
-    style.add_source(fig, SOURCE + " Bold names: countries in the table that border Serbia.")
+    style.add_source(fig, SOURCE + " Bold names: neighbours with an undisputed border with Serbia.")
     controls = {"year": widgets.year_slider(years, description="End of year")}
 
     def render(values: dict) -> str:

@@ -73,8 +73,12 @@ def decimal_year(dates: pd.Series) -> np.ndarray:
 def prepare(events: pd.DataFrame) -> pd.DataFrame:
     """Add plotting columns: ``x`` (decimal year), ``y`` (row of the category, 0 at the top,
     nudged apart when two events of a category share a date), ``year`` (int) and ``when``
-    (the date written as precisely as it is known). Returns a new frame sorted by date."""
-    out = events.sort_values(["date", "event_id"]).reset_index(drop=True)
+    (the date written as precisely as it is known). Returns a new frame sorted by date.
+
+    Event ids are labels, not positions: an event inserted later keeps the next free id whatever
+    its date, so the order is the date's alone (a stable sort: events of one day keep the order
+    of the file)."""
+    out = events.sort_values("date", kind="stable").reset_index(drop=True)
     out["x"] = decimal_year(out["date"])
     out["year"] = out["date"].dt.year.astype(int)
     # events of one category on the same day would hide each other: spread them vertically
@@ -218,7 +222,7 @@ def timeline_explorer(events: pd.DataFrame | None = None, sources: pd.DataFrame 
     table = prepare(data.load("events") if events is None else events)
     sources = data.load("sources") if sources is None else sources
     first, last = 1999, int(table["year"].max())
-    # what each change filters on, as arrays (the table is already in (x, event id) order)
+    # what each change filters on, as arrays (the table is already in date order)
     year = table["year"].to_numpy()
     category = table["category"].to_numpy(object)
     position = {event: i for i, event in enumerate(table["event_id"])}
