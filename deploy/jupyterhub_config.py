@@ -45,6 +45,11 @@ c.Spawner.mem_limit = "1G"  # a lesson's kernel and its server peak well below; 
 c.Spawner.cpu_limit = 1.0  # one student never takes more than one core
 c.SystemdSpawner.isolate_tmp = True
 c.SystemdSpawner.isolate_devices = True
+# kernels left idle 20 minutes are shut down inside a student's server (a student who opened
+# five lessons would otherwise keep five kernels of about 150 MiB each)
+c.Spawner.args = ["--MappingKernelManager.cull_idle_timeout=1200",
+                  "--MappingKernelManager.cull_interval=120",
+                  "--MappingKernelManager.cull_connected=False"]
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 60
 

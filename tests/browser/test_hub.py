@@ -80,7 +80,7 @@ c.Authenticator.admin_users = set()
 # servers: local processes in homes of their own instead of systemd units of system users
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = {str(homes / "{username}")!r}
-c.Spawner.args = {["--ServerApp.allow_root=True"] if os.geteuid() == 0 else []!r}
+c.Spawner.args += {["--ServerApp.allow_root=True"] if os.geteuid() == 0 else []!r}
 c.Spawner.environment = {{"BALKAN_DATA_DIR": {str(ROOT / "data")!r}}}
 # the test's own token: it reads the hub's user list and each server's kernel sessions
 c.JupyterHub.services.append({{"name": "test", "api_token": {token!r}}})
