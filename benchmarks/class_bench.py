@@ -101,7 +101,7 @@ class Student:
     run_all: float | None = None
     error: str | None = None
     latencies: list[float] = field(default_factory=list)
-    unchanged: int = 0  # changes after which no new picture came (the same chart)
+    unchanged: list[float] = field(default_factory=list)  # ms to idle, no new picture came
     models: dict = field(default_factory=dict)  # comm_id -> widget state
     pending: dict = field(default_factory=dict)  # msg_id -> future of execute_reply
     waiting_image: tuple | None = None  # (Image comm ids, future, msg_id of the change)
@@ -183,7 +183,7 @@ async def reader(ws, st: Student) -> None:
         if (kind == "status" and content.get("execution_state") == "idle"
                 and st.waiting_image and parent == st.waiting_image[2]
                 and not st.waiting_image[1].done()):
-            st.waiting_image[1].set_result(None)  # handled, and no new picture: the same chart
+            st.waiting_image[1].set_result(-time.perf_counter())  # done, no new picture
         elif kind == "execute_reply" and parent in st.pending:
             st.pending.pop(parent).set_result(content)
         elif kind == "comm_open":
@@ -253,8 +253,8 @@ async def run_student(st: Student, server: "Server", cells: list[str], start_at:
                     sent = time.perf_counter()
                     await ws.send(pack("shell", msg))
                     got = await asyncio.wait_for(fut, timeout)
-                    if got is None:
-                        st.unchanged += 1  # the kernel was done and sent no new picture
+                    if got < 0:  # the kernel was done and sent no new picture (the same chart)
+                        st.unchanged.append((-got - sent) * 1000)
                     else:
                         st.latencies.append((got - sent) * 1000)
                     st.waiting_image = None
@@ -435,7 +435,7 @@ async def one_class(n: int, lesson: Path, args) -> dict:
         "students": n, "wall_s": wall, "errors": [f"student {st.index}: {st.error}"
                                                  for st in students if st.error],
         "run_all_s": runs, "change_to_image_ms": lat,
-        "unchanged": sum(st.unchanged for st in students),
+        "unchanged_ms": [x for st in students for x in st.unchanged],
         "kernel_peak_rss_bytes": rss, "kernel_pss_bytes": pss, "kernel_cpu_s": cpu,
         "server_peak_rss_bytes": samples["server_rss"], "server_pss_bytes": server_pss,
         "idle_server_rss_bytes": idle_server_rss,
@@ -460,7 +460,7 @@ def summarise(results: list[dict], args) -> str:
             f"{r['students']:>3} | {statistics.median(runs) if runs else float('nan'):>7.2f} /"
             f"{percentile(runs, 95):>7.2f} | {statistics.median(lat) if lat else float('nan'):>10.0f} /"
             f"{percentile(lat, 95):>10.0f}{'' if ok else ' !':<2} | "
-            f"{len(lat):>4}/{r['unchanged']:<4} | "
+            f"{len(lat):>4}/{len(r['unchanged_ms']):<4} | "
             f"{statistics.mean(rss) / MiB if rss else float('nan'):>8.0f} max "
             f"{max(rss, default=0) / MiB:>3.0f} | "
             f"{statistics.mean(pss) / MiB if pss else float('nan'):>14.0f} | "
@@ -471,8 +471,10 @@ def summarise(results: list[dict], args) -> str:
     lines.append(f"largest N with p95 change->image < {args.target_ms:.0f} ms: "
                  f"{best if best is not None else 'none of those run'}")
     lines.append(f"an idle Jupyter server (one per student on a hub): {idle:.0f} MiB RSS")
+    same = [x for r in results for x in r["unchanged_ms"]]
     lines.append("new/same: changes that drew a new chart / that left it as it was (the kernel "
-                 "sent no picture; not timed).")
+                 "sent no new picture; timed apart, to the kernel's idle: median "
+                 f"{statistics.median(same) if same else float('nan'):.0f} ms).")
     lines.append("RSS: each kernel's peak resident memory (what a container limit sees); PSS: "
                  "after the run, shared library pages counted once (what they cost together); "
                  "'all' = kernels' PSS + the one server's PSS.")

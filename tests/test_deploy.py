@@ -74,9 +74,19 @@ def test_z2jh_resources_and_culling():
     assert guarantee <= limit and single["cpu"]["guarantee"] <= single["cpu"]["limit"]
     cull = z2jh_config()["cull"]
     assert cull["enabled"] and 0 < cull["every"] < cull["timeout"]
-    kernels = single["extraFiles"]["kernel-culling"]
-    assert kernels["mountPath"] == "/etc/jupyter/jupyter_server_config.json"
-    assert kernels["data"]["MappingKernelManager"]["cull_idle_timeout"] > 0
+    assert single["extraFiles"]["kernel-culling"]["data"]["MappingKernelManager"][
+        "cull_idle_timeout"] > 0
+
+
+def test_both_recipes_give_servers_the_same_jupyter_config():
+    """config.yaml mounts deploy/jupyter/'s files into /etc/jupyter; the single server points
+    JUPYTER_CONFIG_PATH at deploy/jupyter/."""
+    files = {f"/etc/jupyter/{p.relative_to(DEPLOY / 'jupyter')}": json.loads(p.read_text())
+             for p in (DEPLOY / "jupyter").rglob("*.json")}
+    mounted = {f["mountPath"]: f["data"]
+               for f in z2jh_config()["singleuser"]["extraFiles"].values()}
+    assert mounted == files
+    assert files["/etc/jupyter/labconfig/page_config.json"]["buildCheck"] is False
 
 
 def test_z2jh_pulls_the_lessons_with_gitpuller():
@@ -114,7 +124,7 @@ def test_single_server_config_loads_into_jupyterhub():
     assert {"list:users", "read:users:activity", "delete:servers"} <= set(role["scopes"])
     spawner = config.Spawner
     assert spawner.mem_limit and spawner.cpu_limit and spawner.default_url == "/lab"
-    assert any("cull_idle_timeout" in a for a in spawner.args)
+    assert Path(spawner.environment["JUPYTER_CONFIG_PATH"]) == DEPLOY / "jupyter"
 
 
 # ---------------------------------------------------------------- nbgitpuller

@@ -59,8 +59,6 @@ def hub(tmp_path_factory, bt):
                        {"fetchNews": "false", "checkForUpdates": False})
         bt._write_json(settings / "notebook-extension" / "tracker.jupyterlab-settings",
                        {"windowingMode": "none"})
-        bt._write_json(home / ".jupyter" / "labconfig" / "page_config.json",
-                       {"buildCheck": False, "buildAvailable": False})
     config = tmp / "jupyterhub_config.py"
     config.write_text(f"""
 c = get_config()
@@ -80,8 +78,8 @@ c.Authenticator.admin_users = set()
 # servers: local processes in homes of their own instead of systemd units of system users
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = {str(homes / "{username}")!r}
-c.Spawner.args += {["--ServerApp.allow_root=True"] if os.geteuid() == 0 else []!r}
-c.Spawner.environment = {{"BALKAN_DATA_DIR": {str(ROOT / "data")!r}}}
+c.Spawner.args = {["--ServerApp.allow_root=True"] if os.geteuid() == 0 else []!r}
+c.Spawner.environment["BALKAN_DATA_DIR"] = {str(ROOT / "data")!r}
 # the test's own token: it reads the hub's user list and each server's kernel sessions
 c.JupyterHub.services.append({{"name": "test", "api_token": {token!r}}})
 c.JupyterHub.load_roles.append({{"name": "test", "services": ["test"],
@@ -164,6 +162,9 @@ def test_two_students_on_one_hub(bt, hub, page_for, shot):
         nb = bt.LabNotebook(page, UserServer(hub, user), LESSON)
         nb.notebook.locator(".jp-Cell").first.wait_for(state="visible", timeout=60_000)
         nb.server.wait_kernel_idle(LESSON, sleep=lambda s, p=page: p.wait_for_timeout(s * 1000))
+        # the recipe's deploy/jupyter/ reached the student's server (JUPYTER_CONFIG_PATH)
+        config = json.loads(page.locator("#jupyter-config-data").text_content())
+        assert config["buildCheck"] is False, config.get("buildCheck")
         notebooks[user] = nb
     log.append(f"logged in and opened: {time.monotonic() - t0:.1f} s")
     # the hub runs one server per student, each at its own URL
