@@ -83,7 +83,8 @@ c.Spawner.environment["BALKAN_DATA_DIR"] = {str(ROOT / "data")!r}
 # the test's own token: it reads the hub's user list and each server's kernel sessions
 c.JupyterHub.services.append({{"name": "test", "api_token": {token!r}}})
 c.JupyterHub.load_roles.append({{"name": "test", "services": ["test"],
-    "scopes": ["list:users", "read:users", "read:servers", "access:servers"]}})
+    "scopes": ["list:users", "read:users", "read:servers", "access:servers", "list:services",
+               "read:services"]}})
 """)
     env = dict(os.environ)
     for name in [n for n in env if n.startswith(("JUPYTER", "PYTHONWARNINGS"))]:
@@ -171,6 +172,9 @@ def test_two_students_on_one_hub(bt, hub, page_for, shot):
     servers = {u["name"]: u["servers"][""]["url"] for u in hub.api("/hub/api/users")
                if u["servers"].get("")}
     assert servers == {user: f"/user/{user}/" for user in USERS}, servers
+    # the recipe's idle culler runs as a service of the hub
+    culler = hub.api("/hub/api/services").get("idle-culler")
+    assert culler and culler["pid"] and bt.alive(culler["pid"]), culler
 
     for user, nb in notebooks.items():
         state = nb.run_all()
