@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test install dashboard figures student bench clean-venv
+.PHONY: lab test install dashboard figures student bench bench-class clean-venv
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
@@ -37,6 +37,10 @@ student: $(STAMP)
 ## Benchmark what a live class feels (prints a table; exits 1 when a target is missed).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+## A class on one server: 5, 10, 20, 30 students Run All then move controls (about 12 min).
+bench-class: $(STAMP)
+	$(BIN)/python benchmarks/class_bench.py
 
 ## The dashboard: the main charts with no code, served by Voila (localhost only, with a token).
 dashboard: $(STAMP)
