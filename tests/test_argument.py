@@ -81,3 +81,55 @@ def test_verdicts_are_shown_before_the_first_lesson_that_uses_them():
         break  # the first lesson that uses verdicts is the one that must define them
     else:
         pytest.fail("no lesson uses a verdict")
+
+
+def test_thesis_tests_give_both_implications_a_source_and_a_judgement():
+    tests = data.load("thesis_tests")
+    assert len(tests) >= 8
+    assert set(tests.judgement.astype(str)) == {"fits_thesis", "against_thesis", "mixed"}
+    areas = " ".join(tests.area).lower()
+    for needle in ["putin", "eu membership", "sanctions", "un general assembly", "energy", "arms",
+                   "visits"]:
+        assert needle in areas, needle
+    assert (tests.if_thesis_holds != tests.if_thesis_fails).all()
+
+
+def test_the_thesis_quote_and_the_articles_words_in_forecasts_are_verbatim(article_paragraphs):
+    from balkan_diplomacy import thesis
+
+    article_text = " ".join(article_paragraphs)
+    readings = data.load("forecast_questions").article_reading.dropna()
+    for reading in readings:
+        for words in re.findall(r"'([^']+)'", reading):
+            assert words in article_text, words
+    quoted = re.findall("\u201c([^\u201d]+)\u201d", thesis.THESIS)
+    assert quoted and all(q in article_text for q in quoted)
+    assert all(len(q.split()) <= 25 for q in quoted)
+
+
+def test_weighing_adds_up_and_follows_the_student():
+    from balkan_diplomacy import thesis
+
+    j = {"T01": "fits_thesis", "T02": "against_thesis", "T03": "mixed"}
+    r = thesis.weigh(j, {"T01": 3, "T02": 1, "T03": 2})
+    assert (r["for"], r["against"], r["mixed"], r["balance"]) == (3, 1, 2, 2)
+    assert r["verdict"] == "your weighing supports the thesis"
+    assert thesis.weigh(j, {"T01": 1, "T02": 3})["verdict"].endswith("against the thesis")
+    assert thesis.weigh(j, {"T03": 3})["share_for"] is None
+    with pytest.raises(ValueError):
+        thesis.weigh(j, {"T01": 5})
+
+
+def test_weigh_explorer_reacts_to_weights_and_changed_judgements():
+    from balkan_diplomacy import thesis
+
+    tests = data.load("thesis_tests")
+    box = thesis.weigh_explorer(tests)
+    first = box.result
+    fits = tests[tests.judgement == "fits_thesis"].test_id.iloc[0]
+    box.weights[fits].value = 0
+    assert box.result["for"] == first["for"] - 1
+    box.judgements[fits].value = "against_thesis"
+    box.weights[fits].value = 3
+    assert box.result["against"] == first["against"] + 3
+    assert "Conclusion" in box.children[-1].value
