@@ -205,26 +205,31 @@ def details_html(rows: pd.DataFrame, sources: pd.DataFrame) -> str:
     return "<ul style='margin:0'>" + "".join(items) + "</ul>"
 
 
-def cards_html(rows: pd.DataFrame, sources: pd.DataFrame, actors, cell) -> str:
-    """Every point of the chosen ``actors`` in ``rows`` as evidence cards, grouped by actor and
-    aspect: full statement, whose view, claim id and linked source. The chosen ``cell`` (actor,
-    aspect) is marked; if it holds no point, a line says so first."""
+def card_groups(rows: pd.DataFrame, sources: pd.DataFrame) -> dict:
+    """(actor, aspect) -> the HTML list of that cell's points (only cells that have points)."""
+    return {(a, p): details_html(group, sources)
+            for (a, p), group in rows.groupby(["actor", "aspect"], observed=True, sort=False)}
+
+
+def cards_html(groups: dict, actors, cell) -> str:
+    """Every point of the chosen ``actors`` as evidence cards, grouped by actor and aspect (from
+    :func:`card_groups`): full statement, whose view, claim id and linked source. The chosen
+    ``cell`` (actor, aspect) is marked; if it holds no point, a line says so first."""
     parts = []
     actor, aspect = cell
-    if actor in actors and rows[(rows.actor == actor) & (rows.aspect == aspect)].empty:
+    if actor in actors and (actor, aspect) not in groups:
         parts.append(f"<p><i>No point is recorded for {html.escape(ACTOR_NAMES[actor])} · "
                      f"{aspect} in this view.</i></p>")
     for a in ACTORS:
         if a not in actors:
             continue
         for p in ASPECTS:
-            group = rows[(rows.actor == a) & (rows.aspect == p)]
-            if group.empty:
+            if (a, p) not in groups:
                 continue
             mark = " style='background:#fff3b0'" if (a, p) == tuple(cell) else ""
             parts.append(f"<div{mark}><b style='color:{ACTOR_COLOR[a]}'>"
                          f"{html.escape(ACTOR_NAMES[a])}</b> · <b>{p}</b>"
-                         + details_html(group, sources) + "</div>")
+                         + groups[(a, p)] + "</div>")
     if not parts:
         return "<i>No actor selected: choose at least one to read its points.</i>"
     return "".join(parts)
@@ -258,6 +263,8 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
     chosen = widgets.OnDemand(selections, lambda key: select(frame, *key))
     counted = widgets.OnDemand(selections, lambda key: cell_counts(chosen[key]))
     ids = widgets.OnDemand(selections, lambda key: cell_ids(chosen[key]))
+    # each scenario x view's cards, as HTML per cell, written the first time it is chosen
+    groups = widgets.OnDemand(selections, lambda key: card_groups(chosen[key], sources))
     fig = style.new_figure(9.5, 6.4)
     with style.context():  # the axes take the mode's tick and label sizes
         ax = fig.add_axes((0.17, 0.17, 0.8, 0.65))
@@ -280,7 +287,7 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
         art.title.set_text(f"Who wants what: {SCENARIOS[v['scenario']].lower()}")
         details.value = (f"<b>Evidence cards: {html.escape(SCENARIOS[v['scenario']].lower())}, "
                          f"{html.escape(VIEWS[v['view']].lower())}</b>"
-                         + cards_html(chosen[key], sources, v["actors"], v["cell"]))
+                         + cards_html(groups[key], v["actors"], v["cell"]))
         return describe(now, v["scenario"], v["view"], v["actors"], v["cell"])
 
     alt = ("A grid with five actors as rows (Belgrade, Priština/Prishtina, Moscow, Brussels, Washington) and "
