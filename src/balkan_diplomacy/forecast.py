@@ -322,7 +322,8 @@ def register_form(folder: str | Path = "my_forecasts", qs: pd.DataFrame | None =
         value=qs[qs.question_set == "open"].question_id.iloc[0], description="Question",
         layout={"width": "95%"})
     probability = ipywidgets.IntSlider(value=50, min=0, max=100, step=1,
-                                       description="Probability %")
+                                       description="Probability %",
+                                       style={"description_width": "initial"})
     reasoning = ipywidgets.Textarea(description="Reasoning",
                                     placeholder="your evidence (event or claim ids) and the "
                                                 "strongest reason you could be wrong",
