@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test install dashboard figures student bench bench-class clean-venv
+.PHONY: lab test install dashboard figures student register bench bench-class clean-venv
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
@@ -33,6 +33,11 @@ figures: $(STAMP)
 ## Student copies of every lesson in student/, solutions removed; edited copies are kept.
 student: $(STAMP)
 	$(BIN)/python -m balkan_diplomacy.student
+
+## Merge students' forecast files into a new class register (never overwrites an earlier one).
+FILES ?= $(wildcard notebooks/my_forecasts/forecasts_*.csv)
+register: $(STAMP)
+	$(BIN)/python -m balkan_diplomacy.forecast merge $(FILES) --out registers/class_register_$$(date +%Y%m%d).csv
 
 ## Benchmark what a live class feels (prints a table; exits 1 when a target is missed).
 bench: $(STAMP)

@@ -1,6 +1,7 @@
 """Lesson 06: the interests table, the matrix drawing and the explorer."""
 
 import itertools
+import re
 
 import pytest
 
@@ -52,18 +53,23 @@ def test_draw_matrix(table):
     assert len(ax.patches) == 16  # 15 cells + the highlight outline
     assert art.texts[("Washington", "loses")].get_text() == "–"
     c = counts.query("actor == 'Moscow' and aspect == 'gains'").iloc[0]
-    assert art.texts[("Moscow", "gains")].get_text() == f"{c.article} article · {c.own} own"
+    assert art.texts[("Moscow", "gains")].get_text() == \
+        "\n".join(["article " + " ".join([""] * c.article), "own " + " ".join([""] * c.own)])
+    ids = interests.cell_ids(interests.select(table, "status_quo"))
+    named = interests.draw_matrix(style.new_figure().add_subplot(), counts, "t", ids)
+    moscow = table[(table.actor == "Moscow") & (table.aspect == "gains")
+                   & table.scenario.isin(["status_quo", "any"])]
+    text = named.texts[("Moscow", "gains")].get_text()
+    assert sorted(re.findall(r"I\d\d", text)) == sorted(moscow.row_id)
+    assert named.texts[("Washington", "loses")].get_text() == "–"
     assert art.row_labels["Pristina"].get_color() == style.ACTOR_COLORS["Kosovo"]
     assert art.title.get_text() == "t"
 
 
 def _visible_total(explorer):
-    total = 0
-    for key, text in explorer.artists.texts.items():
-        if text.get_visible() and text.get_text() != "–":
-            a, o = text.get_text().replace(" article · ", " ").replace(" own", "").split()
-            total += int(a) + int(o)
-    return total
+    """Rows named in the visible cells (each cell lists its row ids)."""
+    return sum(len(re.findall(r"\bI\d\d\b", text.get_text()))
+               for text in explorer.artists.texts.values() if text.get_visible())
 
 
 def test_explorer_every_state(table, no_png):
@@ -80,6 +86,10 @@ def test_explorer_every_state(table, no_png):
             assert ex.last_error is None
             assert ex.artists.empty.get_visible() == (not actors)
             assert _visible_total(ex) == rows.actor.isin(actors).sum()
+            # the cards under the chart give every chosen actor's points in full, no others
+            shown = rows[rows.actor.isin(actors)]
+            assert sorted(re.findall(r"<code>(I\d\d)</code>", ex.details.value)) == \
+                sorted(shown.row_id)
             seen.add(ex.caption.value)
     for cell in [o[1] for o in ex.controls["cell"].options]:
         ex.controls["cell"].value = cell
@@ -88,7 +98,7 @@ def test_explorer_every_state(table, no_png):
     assert len(seen) > 20
 
 
-def test_explorer_details_show_attribution():
+def test_explorer_details_show_attribution(table):
     ex = interests.interests_explorer()
     ex.controls["scenario"].value = "status_quo"
     ex.controls["view"].value = "all"
@@ -96,8 +106,13 @@ def test_explorer_details_show_attribution():
     ex.controls["cell"].value = ("Moscow", "gains")
     assert "Samorukov (the article&#x27;s argument)" in ex.details.value
     assert "state-affiliated media" in ex.details.value
+    import html
+    for statement in table[table.actor == "Moscow"].query("scenario != 'settlement'").statement:
+        assert html.escape(statement) in ex.details.value   # the full text, not a count
+    assert "background:#fff3b0" in ex.details.value          # the chosen cell is marked
     ex.controls["cell"].value = ("Washington", "loses")
-    assert "No point is recorded" in ex.details.value
+    assert "No point is recorded for Washington · loses" in ex.details.value
+    assert "background:#fff3b0" not in ex.details.value  # an empty cell has no card to mark
     assert ex.artists.highlight.get_visible()
     ex.controls["actors"].value = ("Belgrade",)
     assert not ex.artists.highlight.get_visible()

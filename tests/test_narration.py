@@ -47,6 +47,9 @@ ATTRIBUTED = re.compile(
     r"governments?\s+that\s+recogni[sz]e|recognising\s+governments)\b[^.]{0,120}?"
     r"\b(?:regards?|calls?|counts?|sees?|says?|declares?|considers?|claims?|view)\b|"
     r"\bin\s+(?:Pristina's|its|their)\s+view\b|"
+    # Belgrade's denial, reported as Belgrade's ("Vučić ... saying Serbia does not treat Kosovo as a state")
+    r"\b(?:Belgrade|Serbia|Vučić|Vucic)\b[^.]{0,80}?\b(?:does|do|did|would|will)\s+not\s+"
+    r"(?:treat|recogni[sz]e|regard|accept)\b|"
     r"\bwhich\s+(?:Pristina|the\s+\d+\s+governments\s+that\s+recogni[sz]e\s+it)\s+call",
     re.IGNORECASE)
 # phrasings checked by hand and allowed: they name only states that joined NATO, every one a UN

@@ -3,7 +3,9 @@
 The table ``interests.csv`` holds one point per row, each attributed: either the article's author
 ('Samorukov (the article's argument)', tied to a claim id) or an actor's own stated position (or
 the record), tied to a source. The chart is a matrix of actors (rows) by wants/gains/loses
-(columns); each cell counts the points of the chosen scenario and says whose they are.
+(columns); each cell names the rows (ids) of the chosen scenario, the author's and the actors' own
+apart, and under the chart the explorer prints every point of the chosen actors in full, as
+evidence cards with their attribution and source: the material of the lesson's debate.
 """
 
 from __future__ import annotations
@@ -76,17 +78,36 @@ class MatrixArtists:
     empty: object = None
 
 
+def cell_ids(rows: pd.DataFrame) -> dict:
+    """(actor, aspect) -> (ids of the author's points, ids of the others'), in row order."""
+    ids = {(a, p): ([], []) for a in ACTORS for p in ASPECTS}
+    for rid, actor, aspect, who in zip(rows.row_id, rows.actor, rows.aspect, rows.attributed_to):
+        ids[(actor, aspect)][0 if who == ARTICLE else 1].append(rid)
+    return ids
+
+
 def _cells(counts: pd.DataFrame):
     """(actor, aspect, article, own, total) of each row of ``counts``, as plain Python values."""
     return zip(counts.actor, counts.aspect, counts.article.tolist(), counts.own.tolist(),
                counts.total.tolist())
 
 
-def _cell_text(article: int, own: int) -> str:
-    # short on purpose: drawing glyphs is most of the cost of each redraw
-    if article + own == 0:
+def _id_lines(label: str, ids: list) -> list:
+    # three ids a line keeps every cell inside its box
+    return [f"{label} " + " ".join(ids[i:i + 3]) for i in range(0, len(ids), 3)]
+
+
+def _cell_text(article, own) -> str:
+    """The row ids of a cell: the author's after 'article', the others' after 'own'; '–' if none.
+
+    ``article`` and ``own`` are lists of row ids (or, as before, counts)."""
+    if isinstance(article, int):
+        article, own = [""] * article, [""] * own
+    if not article and not own:
         return "–"
-    return f"{article} article · {own} own"
+    lines = (_id_lines("article", article) if article else []) + (_id_lines("own", own)
+                                                                   if own else [])
+    return "\n".join(lines)
 
 
 def _shade(actor: str, total: int) -> tuple:
@@ -98,11 +119,12 @@ def _shade(actor: str, total: int) -> tuple:
     return tuple(1 - weight + weight * c for c in to_rgb(ACTOR_COLOR[actor]))
 
 
-def draw_matrix(ax, counts: pd.DataFrame, title: str = "") -> MatrixArtists:
+def draw_matrix(ax, counts: pd.DataFrame, title: str = "", ids: dict | None = None) -> MatrixArtists:
     """Draw the actors x aspects matrix of ``counts`` (from :func:`cell_counts`) onto ``ax``.
 
     Rows are ACTORS top to bottom, columns ASPECTS; each cell is a box coloured by the actor
-    (stronger with more points) with a text giving the count by attribution. Returns the artists.
+    (stronger with more points) with a text naming its rows (``ids`` from :func:`cell_ids`, by
+    attribution). Returns the artists.
     """
     import matplotlib
     from matplotlib.patches import Rectangle
@@ -116,8 +138,10 @@ def draw_matrix(ax, counts: pd.DataFrame, title: str = "") -> MatrixArtists:
             ax.add_patch(box)
             art.boxes[(actor, aspect)] = box
             art.texts[(actor, aspect)] = ax.text(
-                x + 0.5, y + 0.5, _cell_text(article, own), ha="center", va="center",
-                linespacing=1.3)
+                x + 0.5, y + 0.5,
+                _cell_text(*ids[(actor, aspect)]) if ids else _cell_text(article, own),
+                ha="center", va="center", linespacing=1.2,
+                fontsize=matplotlib.rcParams["font.size"] * 0.8)
         art.highlight = Rectangle((0.03, 0.05), 0.94, 0.9, fill=False, edgecolor="black",
                                   linewidth=3, visible=False)
         ax.add_patch(art.highlight)
@@ -134,23 +158,25 @@ def draw_matrix(ax, counts: pd.DataFrame, title: str = "") -> MatrixArtists:
         ax.grid(False)
         for side in ("left", "bottom", "top", "right"):
             ax.spines[side].set_visible(False)
-        ax.set_xlabel("Points per cell (rows of interests.csv): 'article' = the author's argument,\n"
-                      "'own' = the actor's own stated position or the record",
+        ax.set_xlabel("Rows of interests.csv in each cell: 'article' = the author's argument,\n"
+                      "'own' = the actor's own stated position or the record (full text below)",
                       fontsize=matplotlib.rcParams["font.size"] * 0.85)
         art.title = ax.set_title(title, pad=34)
         art.empty = style.empty_message(ax, "No actor selected: choose at least one")
     return art
 
 
-def update_matrix(art: MatrixArtists, counts: pd.DataFrame, actors, selected=None) -> None:
-    """Show ``counts`` for the chosen ``actors`` only; outline the ``selected`` (actor, aspect)."""
+def update_matrix(art: MatrixArtists, counts: pd.DataFrame, actors, selected=None,
+                  ids: dict | None = None) -> None:
+    """Show ``counts`` (and the row ``ids``) for the chosen ``actors`` only; outline the
+    ``selected`` (actor, aspect)."""
     shown = set(actors)
     for actor, aspect, article, own, total in _cells(counts):
         key = (actor, aspect)
         visible = actor in shown
         art.boxes[key].set_facecolor(_shade(actor, total))
         art.boxes[key].set_visible(visible)
-        art.texts[key].set_text(_cell_text(article, own))
+        art.texts[key].set_text(_cell_text(*ids[key]) if ids else _cell_text(article, own))
         art.texts[key].set_visible(visible)
     for actor, label in art.row_labels.items():
         label.set_alpha(1.0 if actor in shown else 0.3)
@@ -169,13 +195,44 @@ def details_html(rows: pd.DataFrame, sources: pd.DataFrame) -> str:
     by_id = sources.set_index("source_id")
     items = []
     for _, r in rows.iterrows():
+        rid = f"<code>{html.escape(r.row_id)}</code> " if "row_id" in rows else ""
         src = by_id.loc[r.source_id]
         claim = f" (claim {r.claim_id})" if pd.notna(r.claim_id) else ""
         media = " [state-affiliated media]" if src["kind"] == "state_affiliated_media" else ""
-        items.append(f"<li>{html.escape(r.statement)} <b>— {html.escape(r.attributed_to)}"
+        items.append(f"<li>{rid}{html.escape(r.statement)} <b>— {html.escape(r.attributed_to)}"
                      f"{claim}</b>; source: <a href=\"{html.escape(src['url'])}\" target=\"_blank\" "
                      f"rel=\"noopener\">{html.escape(src['publisher'])}</a>{media}</li>")
     return "<ul style='margin:0'>" + "".join(items) + "</ul>"
+
+
+def card_groups(rows: pd.DataFrame, sources: pd.DataFrame) -> dict:
+    """(actor, aspect) -> the HTML list of that cell's points (only cells that have points)."""
+    return {(a, p): details_html(group, sources)
+            for (a, p), group in rows.groupby(["actor", "aspect"], observed=True, sort=False)}
+
+
+def cards_html(groups: dict, actors, cell) -> str:
+    """Every point of the chosen ``actors`` as evidence cards, grouped by actor and aspect (from
+    :func:`card_groups`): full statement, whose view, claim id and linked source. The chosen
+    ``cell`` (actor, aspect) is marked; if it holds no point, a line says so first."""
+    parts = []
+    actor, aspect = cell
+    if actor in actors and (actor, aspect) not in groups:
+        parts.append(f"<p><i>No point is recorded for {html.escape(ACTOR_NAMES[actor])} · "
+                     f"{aspect} in this view.</i></p>")
+    for a in ACTORS:
+        if a not in actors:
+            continue
+        for p in ASPECTS:
+            if (a, p) not in groups:
+                continue
+            mark = " style='background:#fff3b0'" if (a, p) == tuple(cell) else ""
+            parts.append(f"<div{mark}><b style='color:{ACTOR_COLOR[a]}'>"
+                         f"{html.escape(ACTOR_NAMES[a])}</b> · <b>{p}</b>"
+                         + groups[(a, p)] + "</div>")
+    if not parts:
+        return "<i>No actor selected: choose at least one to read its points.</i>"
+    return "".join(parts)
 
 
 def describe(counts: pd.DataFrame, scenario: str, view: str, actors, cell) -> str:
@@ -193,27 +250,25 @@ def describe(counts: pd.DataFrame, scenario: str, view: str, actors, cell) -> st
     c = counts[(counts.actor == actor) & (counts.aspect == aspect)].iloc[0]
     return (f"{head}; what {name} {aspect}: {int(c.total)} point(s), {int(c.article)} from the "
             f"article's argument and {int(c.own)} from {name}'s own stated positions or the record "
-            "(listed below the chart).")
+            "(their full text is below the chart, with the other points of the chosen actors).")
 
 
 def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
-    """Compare the actors under the status quo and a settlement; read any cell's points in words."""
+    """Compare the actors under the status quo and a settlement; read every point of the chosen
+    actors in full under the chart (evidence cards for the debate)."""
     frame = data.load("interests") if frame is None else frame
     sources = data.load("sources")
     # each scenario x view's rows and counts, and each cell's text, when first asked for
     selections = list(product(SCENARIOS, VIEWS))
     chosen = widgets.OnDemand(selections, lambda key: select(frame, *key))
     counted = widgets.OnDemand(selections, lambda key: cell_counts(chosen[key]))
-
-    def cell_html(key) -> str:
-        rows = chosen[key[:2]]
-        return details_html(rows[(rows.actor == key[2]) & (rows.aspect == key[3])], sources)
-
-    cells = widgets.OnDemand(product(SCENARIOS, VIEWS, ACTORS, ASPECTS), cell_html)
+    ids = widgets.OnDemand(selections, lambda key: cell_ids(chosen[key]))
+    # each scenario x view's cards, as HTML per cell, written the first time it is chosen
+    groups = widgets.OnDemand(selections, lambda key: card_groups(chosen[key], sources))
     fig = style.new_figure(9.5, 6.4)
     with style.context():  # the axes take the mode's tick and label sizes
         ax = fig.add_axes((0.17, 0.17, 0.8, 0.65))
-    art = draw_matrix(ax, counted[("status_quo", "all")])
+    art = draw_matrix(ax, counted[("status_quo", "all")], ids=ids[("status_quo", "all")])
     style.add_source(fig, SOURCE_LINE)
     controls = {
         "actors": widgets.toggles({ACTOR_NAMES[a]: a for a in ACTORS}, "Actors"),
@@ -227,17 +282,18 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
 
     def render(v: dict) -> str:
         now = counted[(v["scenario"], v["view"])]
-        update_matrix(art, now, v["actors"], v["cell"])
+        key = (v["scenario"], v["view"])
+        update_matrix(art, now, v["actors"], v["cell"], ids[key])
         art.title.set_text(f"Who wants what: {SCENARIOS[v['scenario']].lower()}")
-        actor, aspect = v["cell"]
-        details.value = (f"<b>{html.escape(ACTOR_NAMES[actor])} · {aspect}</b> "
-                         f"({html.escape(SCENARIOS[v['scenario']].lower())}):"
-                         + cells[(v["scenario"], v["view"], actor, aspect)])
+        details.value = (f"<b>Evidence cards: {html.escape(SCENARIOS[v['scenario']].lower())}, "
+                         f"{html.escape(VIEWS[v['view']].lower())}</b>"
+                         + cards_html(groups[key], v["actors"], v["cell"]))
         return describe(now, v["scenario"], v["view"], v["actors"], v["cell"])
 
     alt = ("A grid with five actors as rows (Belgrade, Priština/Prishtina, Moscow, Brussels, Washington) and "
-           "three columns (wants, gains, loses); each cell counts the points recorded for the "
-           "chosen scenario, split into the article's argument and the actor's own positions.")
+           "three columns (wants, gains, loses); each cell names the rows recorded for the "
+           "chosen scenario, the article's argument apart from the actor's own positions; the "
+           "full text of every point of the chosen actors is listed under the chart.")
     explorer = widgets.Explorer(controls, fig, art, render, alt, title="Interests and leverage")
     explorer.details = details
     explorer.children = tuple(explorer.children) + (details,)
@@ -247,8 +303,8 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
 FIGURES = [{
     "slug": "06_interests_matrix",
     "title": "Who wants what: the status quo",
-    "alt": ("Matrix of five actors by wants, gains and loses under the status quo, counting the "
-            "points from the article's argument and from the actors' own stated positions."),
+    "alt": ("Matrix of five actors by wants, gains and loses under the status quo, naming the "
+            "rows from the article's argument and from the actors' own stated positions."),
     "source": SOURCE_LINE,
     "make": lambda: interests_explorer().figure,
 }]

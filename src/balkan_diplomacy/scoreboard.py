@@ -30,7 +30,8 @@ def forward_looking(claims: pd.DataFrame) -> pd.DataFrame:
 
 
 #: Darker shades for the band labels where the verdict colour is too light for text on white.
-_LABEL_COLORS = {"partly_holds": "#7a6f00", "unresolved": "#5f5f5f"}
+_LABEL_COLORS = {"partly_holds": "#7a6f00", "unresolved": "#5f5f5f",
+                 "rhetorical_premise_checked": "#2d6f99"}
 
 
 def _text_color(hex_color: str) -> str:
@@ -191,8 +192,8 @@ def scoreboard_explorer(claims: pd.DataFrame | None = None, selected: str = "C07
         return describe(shown, len(claims), list(v["kinds"]), (lo, hi), v["claim"],
                         texts[v["claim"]])
 
-    alt = ("Six bands, one per verdict (holds, partly holds, does not hold, prediction came true, "
-           "prediction failed, unresolved), each with one coloured square per claim of the "
+    alt = (f"{len(VERDICTS)} bands, one per verdict ({', '.join(style.VERDICT_LABELS.values())}; "
+           "each defined in verdicts.csv), each with one coloured square per claim of the "
            "article and the number of claims it holds; the chosen claim is outlined in black.")
     dynamic = [*art.squares.values(), *art.labels.values(), *art.counts.values(), art.highlight,
                art.empty]
@@ -203,8 +204,9 @@ def scoreboard_explorer(claims: pd.DataFrame | None = None, selected: str = "C07
 FIGURES = [{
     "slug": "07_scoreboard",
     "title": "How the article's claims stand",
-    "alt": ("One square per claim of the article in six verdict bands, with the number of claims "
-            "per verdict, as recorded in article_claims.csv."),
+    "alt": (f"One square per claim of the article in {len(VERDICTS)} verdict bands (one per "
+            "verdict defined in verdicts.csv), with the number of claims per verdict, as recorded "
+            "in article_claims.csv."),
     "source": SOURCE_LINE,
     "make": lambda: scoreboard_explorer().figure,
 }]

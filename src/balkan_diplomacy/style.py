@@ -48,11 +48,12 @@ VERDICT_COLORS = {
     "holds": OKABE_ITO["green"], "partly_holds": OKABE_ITO["yellow"],
     "does_not_hold": OKABE_ITO["vermillion"], "prediction_came_true": OKABE_ITO["blue"],
     "prediction_failed": OKABE_ITO["purple"], "unresolved": OKABE_ITO["grey"],
+    "rhetorical_premise_checked": OKABE_ITO["sky"],
 }
 VERDICT_LABELS = {
     "holds": "holds", "partly_holds": "partly holds", "does_not_hold": "does not hold",
     "prediction_came_true": "prediction came true", "prediction_failed": "prediction failed",
-    "unresolved": "unresolved",
+    "unresolved": "unresolved", "rhetorical_premise_checked": "rhetorical: premise checked",
 }
 
 _MODES = {

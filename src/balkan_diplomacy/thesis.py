@@ -1,0 +1,103 @@
+"""Lesson 07: the article's thesis put to the evidence, weighed by each student.
+
+``thesis_tests.csv`` lists observable implications of the thesis with what was observed and our
+judgement. Students weigh each row (0 = ignore, 3 = decisive) and may change its judgement; the
+balance is the weighted count of rows for the thesis minus those against it. This is kept apart
+from the fact-check of single claims (article_claims.csv).
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from . import data
+
+#: The thesis in one attributed sentence; the quoted words are the article's (its subtitle and
+#: the paragraph beginning "In reality").
+THESIS = ("Samorukov (The Moscow Times, 22 January 2019) argues that Serbia's leaders have tired "
+          "of Russian support but cannot rid themselves of it: it \u201cleaves Belgrade no room "
+          "for maneuver at the Kosovo negotiations\u201d.")
+JUDGEMENTS = {"fits_thesis": "fits the thesis", "against_thesis": "against the thesis",
+              "mixed": "mixed"}
+_SIGN = {"fits_thesis": 1, "against_thesis": -1, "mixed": 0}
+
+
+def weigh(judgements: dict, weights: dict) -> dict:
+    """Weighted balance of the evidence.
+
+    ``judgements``: test_id -> 'fits_thesis' | 'against_thesis' | 'mixed'; ``weights``:
+    test_id -> 0-3. Returns the weighted totals 'for', 'against', 'mixed', the 'balance'
+    (for - against), the 'share_for' of the decided weight (None if nothing is weighed) and a
+    one-line 'verdict'.
+    """
+    totals = {"for": 0, "against": 0, "mixed": 0}
+    for tid, j in judgements.items():
+        w = weights.get(tid, 0)
+        if not 0 <= w <= 3:
+            raise ValueError(f"weight of {tid} must be 0-3, got {w}")
+        totals[{1: "for", -1: "against", 0: "mixed"}[_SIGN[j]]] += w
+    decided = totals["for"] + totals["against"]
+    share = None if decided == 0 else totals["for"] / decided
+    if share is None:
+        verdict = "no decided evidence weighed yet: give some rows a weight above 0"
+    elif share >= 2 / 3:
+        verdict = "your weighing supports the thesis"
+    elif share <= 1 / 3:
+        verdict = "your weighing goes against the thesis"
+    else:
+        verdict = "your weighing is balanced: the evidence cuts both ways"
+    return {**totals, "balance": totals["for"] - totals["against"], "share_for": share,
+            "verdict": verdict}
+
+
+def describe(result: dict) -> str:
+    """The weighing in one sentence."""
+    share = ("" if result["share_for"] is None
+             else f" ({result['share_for']:.0%} of the decided weight for the thesis)")
+    return (f"Weight for the thesis: {result['for']}, against: {result['against']}, mixed: "
+            f"{result['mixed']}{share}. Conclusion: {result['verdict']}.")
+
+
+def weigh_explorer(tests: pd.DataFrame | None = None):
+    """One row per implication: what was observed, our judgement (changeable), a weight 0-3;
+    the sentence at the bottom adds them up. ``explorer.result`` holds the latest weighing."""
+    import ipywidgets
+
+    tests = data.load("thesis_tests") if tests is None else tests
+    sources = data.load("sources").set_index("source_id")
+    judge, weight, rows = {}, {}, []
+    for t in tests.itertuples():
+        src = sources.loc[t.source_id]
+        media = " [state-affiliated media]" if src["kind"] == "state_affiliated_media" else ""
+        text = ipywidgets.HTML(
+            f"<b>{t.test_id} · {html.escape(t.area)}</b><br>"
+            f"<i>If the thesis held:</i> {html.escape(t.if_thesis_holds)}<br>"
+            f"<i>If not:</i> {html.escape(t.if_thesis_fails)}<br>"
+            f"<i>Observed ({html.escape(t.observed_date_text)}):</i> {html.escape(t.observed)} "
+            f"— <a href=\"{html.escape(src['url'])}\" target=\"_blank\" rel=\"noopener\">"
+            f"{html.escape(src['publisher'])}</a>{media}<br>"
+            f"<i>Our judgement:</i> {JUDGEMENTS[t.judgement]}. {html.escape(t.judgement_note)}",
+            layout={"width": "70%"})
+        judge[t.test_id] = ipywidgets.Dropdown(
+            options=[(v, k) for k, v in JUDGEMENTS.items()], value=t.judgement,
+            description="Judgement", layout={"width": "260px"})
+        weight[t.test_id] = ipywidgets.IntSlider(value=1, min=0, max=3, description="Weight",
+                                                 layout={"width": "260px"})
+        rows.append(ipywidgets.HBox([text, ipywidgets.VBox([judge[t.test_id],
+                                                            weight[t.test_id]])]))
+    summary = ipywidgets.HTML()
+    box = ipywidgets.VBox([ipywidgets.HTML(f"<b>The thesis:</b> {html.escape(THESIS)}"),
+                           *rows, summary])
+
+    def update(_=None):
+        box.result = weigh({k: w.value for k, w in judge.items()},
+                           {k: w.value for k, w in weight.items()})
+        summary.value = f"<b>{html.escape(describe(box.result))}</b>"
+
+    for w in [*judge.values(), *weight.values()]:
+        w.observe(update, names="value")
+    update()
+    box.judgements, box.weights = judge, weight
+    return box
