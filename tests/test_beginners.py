@@ -89,3 +89,26 @@ def test_new_answers_are_hidden_and_left_out_of_slides(lesson):
     for c in new:
         assert c["metadata"]["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
         assert c["metadata"]["slideshow"] == {"slide_type": "skip"}
+
+
+@pytest.mark.parametrize("lesson", ["00_start_here", "02_kosovo_2008"])
+def test_new_answers_stay_folded_after_run_all(lesson):
+    """JupyterLab shows a hidden cell's outputs, and a markdown cell whole, once Run All has run
+    it: the new answers are folded in a <details> element that the student opens."""
+    cells = json.loads((ROOT / "notebooks" / f"{lesson}.ipynb").read_text(encoding="utf-8"))["cells"]
+    new = ["".join(c["source"]) for c in cells
+           if "solution" in c["metadata"].get("tags", []) and c["metadata"].get("slideshow")]
+    for text in new:
+        assert "style.folded(" in text or text.lstrip().startswith("<details>"), text[:80]
+
+
+def test_folded_escapes_its_summary_and_keeps_the_table():
+    from balkan_diplomacy import style
+
+    import pandas as pd
+
+    shown = style.folded(style.table(pd.DataFrame({"a": ["<b>x</b>"]})), "Show <the> answer")
+    markup = shown._repr_html_()
+    assert markup.startswith("<details><summary>Show &lt;the&gt; answer</summary>")
+    assert "&lt;b&gt;x&lt;/b&gt;" in markup and markup.endswith("</details>")
+    assert repr(shown).startswith("Show <the> answer:")
