@@ -108,6 +108,8 @@ def _receiver_is_pandas(node: ast.AST, not_pandas: set[str]) -> bool:
 
 def features(code: str, not_pandas: set[str] = frozenset()) -> set[str]:
     """The pandas features one cell's code uses (see the module docstring)."""
+    # IPython's magics and shell escapes are not Python: leave those lines out
+    code = "\n".join(l for l in code.splitlines() if not l.lstrip().startswith(("%", "!")))
     tree = ast.parse(code)
     skip = _not_pandas(tree, set(not_pandas))
     found = set()
