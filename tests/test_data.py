@@ -73,8 +73,8 @@ def test_events_span_1999_to_this_year_and_hold_the_anchors(tables):
     assert len(events) >= 40
     assert events.date.min().year == 1999
     assert events.date.max().year >= 2025
-    assert list(events.event_id) == sorted(events.event_id)
-    assert events.date.is_monotonic_increasing, "event ids must follow date order"
+    # ids name events; they need not follow date order (new events take the next free id)
+    assert events.event_id.is_unique
     anchors = {"1999-06-10", "2008-02-17", "2017-06-05"}
     assert anchors <= set(events.date_text), anchors - set(events.date_text)
     assert events.in_article.sum() >= 8
@@ -113,7 +113,7 @@ def test_memberships_cover_the_eight_states(tables):
     assert accessions["ME"] == "2017-06-05"
     assert "RS" not in accessions.index
     # within a country, a later step never predates an earlier one
-    order = {"NATO": ["map", "invitation", "accession"],
+    order = {"NATO": ["pfp", "ipap", "map", "invitation", "accession"],
              "EU": ["saa_signed", "saa_in_force", "application", "candidate", "talks_opened",
                     "accession"]}
     for (code, org), g in m.groupby(["country_code", "organisation"], observed=True):

@@ -33,9 +33,17 @@ def test_status_levels_match_the_table(members):
     levels = maps.status_levels(members, 2009)
     nato_members = set(members.query("organisation == 'NATO' and milestone == 'accession'")
                        .loc[lambda f: f["date"].dt.year <= 2009, "country_code"].astype(str))
-    assert set(levels.index[levels["NATO"] == 3]) == nato_members
-    # Serbia and Kosovo have no NATO rows at all
-    assert levels.loc["RS", "NATO"] == 0 and levels.loc["XK", "NATO"] == 0
+    member = len(maps.LEVEL_NAMES["NATO"]) - 1
+    assert set(levels.index[levels["NATO"] == member]) == nato_members
+    # Serbia is a partner (PfP since December 2006), not a state with no step; Kosovo has no
+    # NATO row at all
+    partner = maps.LEVEL_NAMES["NATO"].index("partner (PfP), no membership step")
+    assert levels.loc["RS", "NATO"] == partner and levels.loc["XK", "NATO"] == 0
+    assert maps.status_levels(members, 2005).loc["RS", "NATO"] == 0
+    # Montenegro: partner in 2006, MAP from 2009, member from 2017
+    assert [int(maps.status_levels(members, y).loc["ME", "NATO"]) for y in (2006, 2009, 2017)] \
+        == [partner, partner + 1, member]
+    assert len(maps.FILLS["NATO"]) == len(maps.LEVEL_NAMES["NATO"]) == len(maps.LEVEL_SHORT["NATO"])
     last = int(members["date"].dt.year.max())
     eu = maps.status_levels(members, last)["EU"]
     eu_members = set(members.query("organisation == 'EU' and milestone == 'accession'")

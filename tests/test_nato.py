@@ -31,7 +31,11 @@ def test_status_grid_matches_the_table(members):
     assert grid.loc["Montenegro", 2016] == nato.INVITED
     assert grid.loc["Montenegro", 2017] == nato.MEMBER
     assert grid.loc["Bosnia and Herzegovina", 2010] == nato.MAP
-    assert (grid.loc["Serbia"] == nato.NONE).all()
+    # Serbia: no step until 2005, a partner (PfP, then an IPAP) from 2006, never a MAP
+    assert (grid.loc["Serbia", list(range(1999, 2006))] == nato.NONE).all()
+    assert (grid.loc["Serbia", list(range(2006, 2027))] == nato.PARTNER).all()
+    assert (grid.loc["Kosovo"] == nato.NONE).all()
+    assert grid.loc["Montenegro", 2006] == nato.PARTNER and grid.loc["Montenegro", 2009] == nato.MAP
     # statuses only move forward
     assert (grid.diff(axis=1).fillna(0) >= 0).all().all()
 
@@ -71,8 +75,10 @@ def test_explorer_every_year(explorer, members):
         labels = {c: t.get_text() for c, t in explorer.artists.status_labels.items()}
         for name in want:
             assert labels[name].startswith("member since")
-        assert labels["Serbia"] == ("militarily neutral since 2007" if year >= 2007
-                                    else "no NATO step")
+        want_serbia = ("no NATO step" if year < 2006 else "partner since 2006" if year == 2006
+                       else "partner since 2006\nmilitarily neutral since 2007")
+        assert labels["Serbia"] == want_serbia
+        assert ("Serbia" in explorer.caption.value.split("Partners without")[-1]) == (year >= 2006)
     slider.value = 2020
     assert "3 of the 4 states in the table with an undisputed border with Serbia were" in \
         explorer.caption.value

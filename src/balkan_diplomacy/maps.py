@@ -33,17 +33,18 @@ NAMES = {"AL": "Albania", "BA": "Bosnia and Herzegovina", "HR": "Croatia", "XK":
 
 #: Steps of each organisation, grouped into levels 0 (nothing yet) to the top level (member).
 LEVELS = {
-    "NATO": {"map": 1, "invitation": 2, "accession": 3},
+    "NATO": {"pfp": 1, "ipap": 1, "map": 2, "invitation": 3, "accession": 4},
     "EU": {"saa_signed": 1, "saa_in_force": 1, "application": 1, "candidate": 2,
            "talks_opened": 3, "accession": 4},
 }
 LEVEL_NAMES = {
-    "NATO": ["no step yet", "Membership Action Plan", "invited to join", "member"],
+    "NATO": ["no step yet", "partner (PfP), no membership step", "Membership Action Plan",
+             "invited to join", "member"],
     "EU": ["no step yet", "SAA or application", "candidate", "accession talks", "member"],
 }
 #: Short words printed on the map under each name (the legend gives the long form).
 LEVEL_SHORT = {
-    "NATO": ["no step", "MAP", "invited", "member"],
+    "NATO": ["no step", "partner", "MAP", "invited", "member"],
     "EU": ["no step", "SAA/applied", "candidate", "talks", "member"],
 }
 PANEL_TITLES = {"NATO": "NATO", "EU": "European Union"}
@@ -84,7 +85,7 @@ def _tint(hex_color: str, share: float) -> str:
 
 #: Fill of each level; level 0 is a light grey so 'no step' differs from the white sea.
 FILLS = {
-    "NATO": ["#d9d9d9"] + [_tint(style.ACTOR_COLORS["NATO"], s) for s in (0.3, 0.6, 1.0)],
+    "NATO": ["#d9d9d9"] + [_tint(style.ACTOR_COLORS["NATO"], s) for s in (0.15, 0.4, 0.7, 1.0)],
     "EU": ["#d9d9d9"] + [_tint(style.ACTOR_COLORS["EU"], s) for s in (0.22, 0.45, 0.7, 1.0)],
 }
 CONTEXT_FILL = "#f7f7f7"
@@ -114,7 +115,7 @@ def status_levels(members: pd.DataFrame, year: int) -> pd.DataFrame:
     """Level reached by the end of ``year``, per state and organisation.
 
     Returns a DataFrame indexed by country code (all eight states) with columns ``NATO`` and
-    ``EU`` holding integer levels (0 = no step; 3 = NATO member; 4 = EU member).
+    ``EU`` holding integer levels (0 = no step; 1 = NATO partner; 4 = NATO or EU member).
     """
     return status_by_year(members, [year])[year]
 

@@ -1,7 +1,9 @@
 """Lesson 03: NATO membership in the Western Balkans, year by year.
 
 From ``memberships.csv`` (NATO rows only) each country's status at the end of each year is one of:
-no NATO step, Membership Action Plan (MAP), invited, member. The chart is a country × year grid
+no NATO step, partner (Partnership for Peace, or Serbia's Individual Partnership Action Plan),
+Membership Action Plan (MAP), invited, member. A partner is not on the way to membership: Serbia
+has been a partner since 2006 and militarily neutral since 2007. The chart is a country × year grid
 (one ``QuadMesh``); the year slider greys out the years after the one chosen, and the labels on
 the right say each country's status in that year.
 """
@@ -18,24 +20,28 @@ from matplotlib.patches import Patch
 from . import data, style, widgets
 
 #: Status codes, in the order a country moves through them. FUTURE is drawing only.
-NONE, MAP, INVITED, MEMBER, FUTURE = 0, 1, 2, 3, 4
-STATUS_OF_MILESTONE = {"map": MAP, "invitation": INVITED, "accession": MEMBER}
-STATUS_LABELS = {NONE: "no NATO step", MAP: "Membership Action Plan", INVITED: "invited",
-                 MEMBER: "member"}
+NONE, PARTNER, MAP, INVITED, MEMBER, FUTURE = 0, 1, 2, 3, 4, 5
+STATUS_OF_MILESTONE = {"pfp": PARTNER, "ipap": PARTNER, "map": MAP, "invitation": INVITED,
+                       "accession": MEMBER}
+STATUS_LABELS = {NONE: "no NATO step", PARTNER: "partner (PfP)", MAP: "Membership Action Plan",
+                 INVITED: "invited", MEMBER: "member"}
 #: Countries of memberships.csv that share a border with Serbia (wikipedia-serbia-babylon-copy).
 #: Kosovo is left out on purpose: whether the Serbia–Kosovo line is a border between states is
 #: exactly what the parties dispute, so the lesson discusses it in words instead.
 NEIGHBOURS = ("BA", "HR", "ME", "MK")
 FIRST_YEAR = 1999  # NATO adopted the Membership Action Plan in April 1999
-SOURCE = ("memberships.csv (NATO rows: Membership Action Plan, invitation, accession; "
+SOURCE = ("memberships.csv (NATO rows: Partnership for Peace, Membership Action Plan, invitation, "
+          "accession; "
           "NATO, CRS and government sources); Serbia's neutrality: events.csv (E005).")
 TITLE = "NATO steps of the Western Balkan states, by year"
 ALT = ("Grid with one row per country (Slovenia, Croatia, Albania, Montenegro, North Macedonia, "
-       "Bosnia and Herzegovina, Serbia, Kosovo) and one column per year from 1999. Cells are pale "
-       "blue for a Membership Action Plan, mid blue once invited and NATO blue once a member: "
+       "Bosnia and Herzegovina, Serbia, Kosovo) and one column per year from 1999. Cells are the "
+       "palest blue for a Partnership for Peace partner, pale blue for a Membership Action Plan, "
+       "mid blue once invited and NATO blue once a member: "
        "Slovenia from 2004, Albania and Croatia from 2009, Montenegro from 2017, North Macedonia "
        "from 2020. Bosnia and Herzegovina has had a conditional Membership Action Plan since 2010; "
-       "Serbia and Kosovo rows stay grey. Years after the one chosen with the slider are blank.")
+       "Serbia has been a partner since 2006 (militarily neutral since 2007), and the Kosovo row "
+       "stays grey. Years after the one chosen with the slider are blank.")
 
 
 def _tint(color: str, share: float) -> tuple:
@@ -43,8 +49,9 @@ def _tint(color: str, share: float) -> tuple:
     return tuple(1 - share * (1 - c) for c in to_rgb(color))
 
 
-STATUS_COLORS = {NONE: "#E6E6E6", MAP: _tint(style.ACTOR_COLORS["NATO"], 0.3),
-                 INVITED: _tint(style.ACTOR_COLORS["NATO"], 0.6),
+STATUS_COLORS = {NONE: "#E6E6E6", PARTNER: _tint(style.ACTOR_COLORS["NATO"], 0.15),
+                 MAP: _tint(style.ACTOR_COLORS["NATO"], 0.4),
+                 INVITED: _tint(style.ACTOR_COLORS["NATO"], 0.7),
                  MEMBER: style.ACTOR_COLORS["NATO"], FUTURE: "#FFFFFF"}
 
 
@@ -82,7 +89,7 @@ def country_order(members: pd.DataFrame, nato: pd.DataFrame | None = None) -> li
 def status_grid(members: pd.DataFrame, years: list[int], nato: pd.DataFrame | None = None,
                 order: list | None = None) -> pd.DataFrame:
     """Status code of each country (rows, by name, in :func:`country_order`) at the end of each
-    year (columns). Values: 0 none, 1 MAP, 2 invited, 3 member. ``nato`` and ``order``: the
+    year (columns). Values: 0 none, 1 partner, 2 MAP, 3 invited, 4 member. ``nato`` and ``order``: the
     :func:`nato_rows` and :func:`country_order` of ``members``, when already at hand."""
     nato = nato_rows(members) if nato is None else nato
     order = country_order(members, nato) if order is None else order
@@ -110,8 +117,9 @@ class GridArtists:
 
 
 def _cmap():
-    colors = [STATUS_COLORS[k] for k in (NONE, MAP, INVITED, MEMBER, FUTURE)]
-    return ListedColormap(colors), BoundaryNorm(np.arange(-0.5, 5.5, 1), 5)
+    codes = (NONE, PARTNER, MAP, INVITED, MEMBER, FUTURE)
+    colors = [STATUS_COLORS[k] for k in codes]
+    return ListedColormap(colors), BoundaryNorm(np.arange(-0.5, len(codes) + 0.5, 1), len(codes))
 
 
 def draw_membership_grid(ax, grid: pd.DataFrame, neighbours=()) -> GridArtists:
@@ -146,7 +154,7 @@ def draw_membership_grid(ax, grid: pd.DataFrame, neighbours=()) -> GridArtists:
         counter = ax.text(0, 1.03, "", transform=ax.transAxes, va="bottom")
         ax.set_title(TITLE, loc="left", pad=48)
         handles = [Patch(facecolor=STATUS_COLORS[k], label=STATUS_LABELS[k]) for k in STATUS_LABELS]
-        ax.legend(handles=handles, ncol=4, loc="lower left", bbox_to_anchor=(0, 1.09),
+        ax.legend(handles=handles, ncol=3, loc="lower left", bbox_to_anchor=(0, 1.09),
                   frameon=False, handlelength=1.2, borderaxespad=0, fontsize="small")
     return GridArtists(mesh, labels, marker, counter, years, countries)
 
@@ -156,10 +164,13 @@ def _wrap(name: str) -> str:
 
 
 def status_words(code: int, since: int | None, note: str = "") -> str:
-    """'member since 2009', 'invited (2015)', 'MAP since 2010', 'no NATO step' (+ note)."""
+    """'member since 2009', 'invited (2015)', 'MAP since 2010', 'partner since 2006', 'no NATO
+    step' (+ note)."""
     if code == NONE and note:
-        return note  # e.g. Serbia: its stated policy says more than 'no step'
-    if code == MEMBER:
+        return note.lstrip("\n")  # e.g. Serbia: its stated policy says more than 'no step'
+    if code == PARTNER:
+        words = f"partner since {since}"
+    elif code == MEMBER:
         words = f"member since {since}"
     elif code == INVITED:
         words = f"invited ({since})"
@@ -171,9 +182,12 @@ def status_words(code: int, since: int | None, note: str = "") -> str:
 
 
 def _note(notes: dict, country: str, code: int, year: int) -> str:
-    """The suffix (or, for no step, the replacement) that applies to ``country`` in ``year``."""
+    """The suffix (or, for no step, the replacement) that applies to ``country`` in ``year``;
+    a note whose status code is None applies whatever the status."""
     from_year, applies_to, text = notes.get(country, (None, None, ""))
-    return text if applies_to == code and year >= from_year else ""
+    if not text or year < from_year:
+        return ""
+    return text if applies_to is None or applies_to == code else ""
 
 
 def show_year(artists: GridArtists, grid: pd.DataFrame, year: int, since: dict, notes: dict) -> dict:
@@ -213,7 +227,7 @@ def _notes(members: pd.DataFrame, events: pd.DataFrame, nato: pd.DataFrame | Non
     neutral = events[events["title"].str.contains("military neutrality", case=False)]
     if len(neutral):
         year = int(neutral["date"].min().year)
-        notes["Serbia"] = (year, NONE, f"militarily neutral since {year}")
+        notes["Serbia"] = (year, None, f"\nmilitarily neutral since {year}")  # 2nd line
     nato = nato_rows(members) if nato is None else nato
     for country, date, milestone, note in zip(nato["country"], nato["date"], nato["milestone"],
                                               nato["note"]):
@@ -227,6 +241,7 @@ def describe(status: dict, year: int, neighbour_names: list[str]) -> str:
     members = [c for c, code in status.items() if code == MEMBER]
     near = [c for c in neighbour_names if status.get(c) == MEMBER]
     steps = [f"{c} ({STATUS_LABELS[code]})" for c, code in status.items() if code in (MAP, INVITED)]
+    partners = [c for c, code in status.items() if code == PARTNER]
     who = ", ".join(members) if members else "none of them"
     def were(n):
         return "was" if n == 1 else "were"
@@ -234,7 +249,8 @@ def describe(status: dict, year: int, neighbour_names: list[str]) -> str:
     return (f"At the end of {year}, {len(members)} of the {len(status)} states in the table "
             f"{were(len(members))} NATO members ({who}); {len(near)} of the "
             f"{len(neighbour_names)} states in the table with an undisputed border with Serbia "
-            f"{were(len(near))} members. On the way: {', '.join(steps) if steps else 'none'}.")
+            f"{were(len(near))} members. On the way: {', '.join(steps) if steps else 'none'}. "
+            f"Partners without a membership step: {', '.join(partners) if partners else 'none'}.")
 
 
 def membership_explorer(members: pd.DataFrame | None = None,
