@@ -74,6 +74,8 @@ def _unquoted(text: str) -> str:
 def narrator_problems(text: str) -> list[str]:
     """The phrases of ``text`` that count Kosovo as a state in the narrator's own voice."""
     found = []
+    # links first: a title like "U.S. Recognizes ..." would otherwise be cut at "U.S." below
+    text = re.sub(r"\[[^\]]*\]\([^)]*\)", " ", text)
     for sentence in _sentences(text):
         if any(phrase in sentence for phrase in ALLOWED):
             continue
@@ -94,8 +96,10 @@ def _texts():
                 yield f"{path.name} cell {i}", "".join(cell["source"])
     # sources: the publishers' own titles; quote: the article's words; interests: each row says
     # whose view it is; quiz options: candidate answers, the wrong ones false on purpose
+    # primary_sources: the documents' own titles and words, each row naming whose text it is
     skip_columns = {"sources": None, "article_claims": {"quote"}, "interests": None,
-                    "quizzes": {"options"}}
+                    "quizzes": {"options"},
+                    "primary_sources": {"document", "excerpt", "english"}}
     for path in sorted((ROOT / "data").glob("*.csv")):
         skip = skip_columns.get(path.stem, set())
         if skip is None:

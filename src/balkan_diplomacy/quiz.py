@@ -1,4 +1,5 @@
-"""Self-check quizzes: questions live in data/quizzes.csv; each answer gets feedback at once."""
+"""Self-check quizzes (data/quizzes.csv, at a lesson's end) and checks halfway through a lesson
+(data/checks.csv): each answer gets feedback at once, with the reason and its source."""
 
 from __future__ import annotations
 
@@ -14,18 +15,22 @@ OPTION_SEPARATOR = " | "
 class Quiz(ipywidgets.VBox):
     """One lesson's questions. ``questions`` holds (buttons, feedback, answer) for tests."""
 
-    def __init__(self, lesson: str):
-        table = data.load("quizzes")
-        rows = table[table.quiz == lesson].sort_values("question_no")
-        if rows.empty:
-            raise KeyError(f"data/quizzes.csv has no questions for lesson {lesson!r}")
+    def __init__(self, lesson: str, rows=None, title: str = "Self-check",
+                 label: str = "Self-check quiz"):
+        # rows: questions with the columns of quizzes.csv (default: that lesson's quiz);
+        # title heads the widget, label names it where widgets cannot be shown
+        if rows is None:
+            table = data.load("quizzes")
+            rows = table[table.quiz == lesson].sort_values("question_no")
+            if rows.empty:
+                raise KeyError(f"data/quizzes.csv has no questions for lesson {lesson!r}")
         sources = data.load("sources")
         # the publisher and address of each source a question cites (no copy of the table)
         cited = sources[sources.source_id.isin(rows.source_id)]
         sources = {r["source_id"]: r for r in cited[["source_id", "url", "publisher"]]
                    .to_dict("records")}
         self.questions = []
-        intro = ipywidgets.HTML(f"<b>Self-check ({len(rows)} questions)</b>: "
+        intro = ipywidgets.HTML(f"<b>{html.escape(title)} ({len(rows)} questions)</b>: "
                                 "choose an answer to see if it is right, and why.")
         # the texts share one layout and one style, and so do the choices: one model each in
         # the front end instead of one per widget (a quiz of four questions opens 22 fewer comms)
@@ -58,13 +63,26 @@ class Quiz(ipywidgets.VBox):
                          buttons, feedback]
         super().__init__(children)
         self.lesson = lesson
+        self.label = label
 
     def __repr__(self) -> str:
         # what a viewer without widgets shows (ipywidgets' own repr writes out every child)
-        return (f"[Self-check quiz of lesson {self.lesson}, {len(self.questions)} questions, "
+        return (f"[{self.label} of lesson {self.lesson}, {len(self.questions)} questions, "
                 f"{widgets.NEEDS_WIDGETS}]")
 
 
 def quiz(lesson: str) -> Quiz:
     """The self-check quiz of lesson ``lesson`` ('00' to '07')."""
     return Quiz(lesson)
+
+
+def check(check_id: str) -> Quiz:
+    """A short check halfway through a lesson, e.g. ``check("02-texts")``: its questions live in
+    data/checks.csv and work as the quiz's do."""
+    table = data.load("checks")
+    rows = table[table.check_id == check_id].sort_values("question_no")
+    if rows.empty:
+        known = ", ".join(sorted(table.check_id.unique()))
+        raise KeyError(f"data/checks.csv has no check {check_id!r}; the checks are: {known}")
+    return Quiz(rows["lesson"].iloc[0], rows, title="Check your understanding",
+                label=f"Check {check_id}")
