@@ -114,3 +114,49 @@ def test_titles_fixed_at_the_top_draw_as_matplotlib_would_place_them(mode, monke
     for name in fixed:
         assert fixed[name].shape == placed[name].shape and (fixed[name] == placed[name]).all(), \
             f"{name} ({mode}): the title is not where matplotlib would place it"
+
+
+def test_importing_the_package_shows_table_text_whole():
+    import pandas as pd
+
+    from balkan_diplomacy import frames
+
+    assert pd.get_option("display.max_colwidth") is None
+    long = "Brussels finally named a possible date for Serbia's accession: 2025, " * 2
+    frame = pd.DataFrame({"note": [long, "<script>x</script>"]})
+    assert "..." not in frame.to_string() and long.strip() in frame.to_string()
+    page = frames.frame_html(frame)
+    assert long.strip() in page and "<script>" not in page
+    import re
+
+    assert page.count("white-space: normal") == len(re.findall(r"<t[dh][ >]", page))
+    assert "font-size: 100%" in page
+    assert "white-space: normal" in style.table(frame).to_html()
+
+
+def test_plain_dataframes_grow_in_projector_mode():
+    import pandas as pd
+
+    from balkan_diplomacy import frames
+
+    balkan_diplomacy.present()
+    try:
+        assert "font-size: 150%" in frames.frame_html(pd.DataFrame({"x": [1]}))
+    finally:
+        balkan_diplomacy.default()
+
+
+def test_the_html_view_is_registered_in_a_kernel():
+    """In an IPython shell, apply() makes DataFrames display through frames.frame_html."""
+    import pandas as pd
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from balkan_diplomacy import frames
+
+    shell = InteractiveShell.instance()
+    try:
+        frames.apply()
+        data, _ = shell.display_formatter.format(pd.DataFrame({"note": ["x" * 90]}))
+        assert "white-space: normal" in data["text/html"] and "x" * 90 in data["text/html"]
+    finally:
+        InteractiveShell.clear_instance()

@@ -1,13 +1,18 @@
 """Helpers for the Balkan diplomacy notebooks: validated data, charts, widgets and styling.
 
-Notebooks import what they need, e.g. ``from balkan_diplomacy import data``. Nothing heavy runs
-at import time.
+Notebooks import what they need, e.g. ``from balkan_diplomacy import data``. Importing the package
+sets one thing: tables show their text whole and wrapped (``frames.apply()``: pandas options,
+and in a kernel an HTML view of DataFrames); nothing else runs at import time.
 
 For a projector: ``balkan_diplomacy.present()`` makes every chart and table built afterwards large
 and high-contrast; ``balkan_diplomacy.default()`` switches back.
 """
 
 __version__ = "0.1.0"
+
+from . import frames as _frames
+
+_frames.apply()
 
 
 def present() -> str:

@@ -221,9 +221,16 @@ def empty_message(ax, text: str = "Nothing to show for this selection"):
 
 def table_styles() -> list[dict]:
     """CSS of our tables in the current mode (selector relative to the table, properties)."""
+    # text wraps (white-space: normal): a cell is shown whole, never cut (see frames.py)
     return [{"selector": "", "props": [("font-size", _TABLE_FONT[mode()])]},
-            {"selector": "th", "props": [("text-align", "left")]},
-            {"selector": "td", "props": [("text-align", "left"), ("vertical-align", "top")]}]
+            {"selector": "th", "props": [("text-align", "left"), ("white-space", "normal")]},
+            {"selector": "td", "props": [("text-align", "left"), ("vertical-align", "top"),
+                                         ("white-space", "normal")]}]
+
+
+def table_font_size() -> str:
+    """The font size of tables in the current mode (CSS, relative to the page's)."""
+    return _TABLE_FONT[mode()]
 
 
 class Table:
