@@ -160,3 +160,21 @@ def test_the_html_view_is_registered_in_a_kernel():
         assert "white-space: normal" in data["text/html"] and "x" * 90 in data["text/html"]
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_a_static_chart_carries_alternative_text():
+    fig = style.new_figure()
+    ax = fig.add_subplot()
+    with style.context():
+        ax.set_title("Events per category")
+        ax.set_xlabel("Number of events")
+        ax.bar(["EU", "NATO"], [3, 2])
+    data, meta = style.show(fig)._repr_mimebundle_()
+    assert 'alt="Chart: Events per category; x axis: Number of events."' in data["text/html"]
+    assert data["text/html"].startswith("<img src=\"data:image/png;base64,")
+    assert meta["image/png"]["alt"] in data["text/plain"]
+    import base64
+
+    assert base64.b64decode(data["image/png"]) == style.png(fig)
+    assert 'alt="a &lt;b&gt; chart"' in style.show(fig, alt="a <b> chart")._repr_mimebundle_()[0][
+        "text/html"]

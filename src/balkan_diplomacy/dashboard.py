@@ -68,6 +68,15 @@ def build_explorer(panel: Panel):
     return getattr(module, panel.builder)()
 
 
+#: Tab titles dark on light (ipywidgets' grey on grey fails WCAG contrast) and large enough to
+#: find from the back of a room; set through an HTML widget's <style>, scoped to the dashboard.
+TAB_CSS = """<style>
+.jupyter-widgets.jupyter-widget-tab.bd-dashboard > .lm-TabBar .lm-TabBar-tab { color: #1a1a1a; background: #e8e8e8;
+  font-size: 15px; min-width: 7em; }
+.jupyter-widgets.jupyter-widget-tab.bd-dashboard > .lm-TabBar .lm-TabBar-tab.lm-mod-current { background: #ffffff; }
+</style>"""
+
+
 class Dashboard(ipywidgets.Tab):
     """One tab per panel; a tab's explorer is built when the tab is first chosen."""
 
@@ -76,6 +85,7 @@ class Dashboard(ipywidgets.Tab):
         self.explorers: dict[int, object] = {}
         self.boxes = [ipywidgets.VBox([self._caption(p)]) for p in self.panels]
         super().__init__(children=self.boxes, titles=[p.label for p in self.panels])
+        self.add_class("bd-dashboard")
         self.observe(self._on_select, names="selected_index")
         self.selected_index = selected
         self._on_select()
@@ -83,7 +93,7 @@ class Dashboard(ipywidgets.Tab):
     @staticmethod
     def _caption(panel: Panel) -> ipywidgets.HTML:
         return ipywidgets.HTML(
-            f'<p class="bd-panel-caption" style="font-size:110%;max-width:760px">'
+            f'{TAB_CSS}<p class="bd-panel-caption" style="font-size:110%;max-width:760px">'
             f"{html.escape(panel.caption)} <i>(lesson {panel.lesson})</i></p>")
 
     @staticmethod
