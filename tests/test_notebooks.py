@@ -30,6 +30,41 @@ def test_notebook_runs_clean(path):
         assert "Traceback" not in text
     cut = truncated_cells(nb)
     assert not cut, f"{path.name}: table cells cut short (pandas' max_colwidth?): {cut[:5]}"
+    shown = unfolded_solutions(nb)
+    assert not shown, f"{path.name}: solution output shown, not folded: {shown}"
+
+
+def unfolded_solutions(nb) -> list[str]:
+    """Solution cells whose output is anything but one closed <details> (reveal.py's %%answer):
+    JupyterLab shows every output again on Run All, whatever outputs_hidden says."""
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "solution" not in cell.metadata.get("tags", []):
+            continue
+        outs = cell.get("outputs", [])
+        page = "".join(o.get("data", {}).get("text/html", "") for o in outs)
+        if (len(outs) != 1 or not page.startswith('<details class="bd-answer">')
+                or "<details open" in page or 'class="bd-answer" open' in page):
+            found.append(cell.source[:60])
+    return found
+
+
+def test_answer_magic_folds_everything_a_solution_shows(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import balkan_diplomacy\nimport pandas as pd"),
+        nbformat.v4.new_code_cell("%%answer\nprint('seven years')\ndisplay(pd.DataFrame({'a': [1]}))\n"
+                                  "pd.DataFrame({'b': ['whole text ' * 9]})",
+                                  metadata={"tags": ["solution"]}),
+        nbformat.v4.new_code_cell("print('not a solution')")])
+    path = tmp_path / "answer.ipynb"
+    nbformat.write(nb, path)
+    done = execute(path, timeout=60)
+    assert not unfolded_solutions(done)
+    page = done.cells[1].outputs[0]["data"]["text/html"]
+    assert "seven years" in page and ">a<" in page and ("whole text " * 9).strip() in page
+    assert done.cells[2].outputs[0]["text"] == "not a solution\n"
+    done.cells[1].outputs = done.cells[2].outputs  # an unfolded output is caught
+    assert unfolded_solutions(done)
 
 
 CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", re.S)

@@ -89,6 +89,8 @@ def test_solutions_hidden_code_and_output_and_skipped_in_the_deck():
                 assert hidden.get("source_hidden") is True, path.name
                 assert hidden.get("outputs_hidden") is True, f"{path.name}: output shows after Run All"
                 assert cell.metadata.get("slideshow", {}).get("slide_type") == "skip", path.name
+                # Run All in JupyterLab shows outputs again: %%answer keeps them folded
+                assert cell.source.startswith("%%answer\n"), f"{path.name}: no %%answer"
 
 
 def test_a_students_edit_survives_regeneration(tmp_path):

@@ -34,9 +34,14 @@ def _cells(path: Path) -> list[dict]:
     Read as plain JSON: nbformat would cost a lesson about two seconds of imports (its
     validator's URI grammar), and the answer key only needs the text."""
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    return [{"cell_type": c["cell_type"],
-             "source": "".join(c["source"]) if isinstance(c["source"], list) else c["source"],
-             "tags": c.get("metadata", {}).get("tags", [])} for c in cells]
+    found = []
+    for c in cells:
+        source = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        if source.startswith("%%answer"):  # the solution's folding magic (reveal.py): not code
+            source = source.split("\n", 1)[1] if "\n" in source else ""
+        found.append({"cell_type": c["cell_type"], "source": source,
+                      "tags": c.get("metadata", {}).get("tags", [])})
+    return found
 
 
 def exercises(lesson: str) -> list[tuple[str, str]]:

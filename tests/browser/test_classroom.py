@@ -1,5 +1,6 @@
-"""In front of a class, in real JupyterLab: after Run All the solutions stay hidden (code and
-output) and open with one click; the deck skips them; a plain DataFrame in projector mode shows
+"""In front of a class, in real JupyterLab: after Run All the solutions stay hidden (code hidden,
+output folded by %%answer: JupyterLab shows outputs again on every run) and open with one click;
+the deck skips them; a plain DataFrame in projector mode shows
 every cell whole, wrapped and large.
 
 Screenshots (tests/screenshots/): an exercise slide after Run All, a table in projector mode.
@@ -16,7 +17,6 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON = ROOT / "notebooks" / "01_timeline.ipynb"
-CELL = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook > .jp-WindowedPanel-outer .jp-Cell"
 
 
 def solution_indices(path: Path) -> list[int]:
@@ -35,10 +35,13 @@ def test_solutions_stay_hidden_after_run_all_and_open_with_a_click(bt, lab, open
     failures = []
     for i in indices:
         cell = cells.nth(i)
-        if cell.locator(".jp-OutputArea-output").filter(visible=True).count():
-            failures.append(f"cell {i}: the solution's output shows after Run All")
         if cell.locator(".jp-InputArea-editor").filter(visible=True).count():
             failures.append(f"cell {i}: the solution's code shows after Run All")
+        folded = cell.locator("details.bd-answer")
+        if folded.count() != 1 or folded.evaluate("el => el.open"):
+            failures.append(f"cell {i}: the solution's output is not folded after Run All")
+        elif folded.locator(":scope > :not(summary)").filter(visible=True).count():
+            failures.append(f"cell {i}: the solution's answer shows after Run All")
     # the exercise slide as the room sees it: select the first exercise, start the deck
     first = cells.nth(indices[0] - 1)
     first.scroll_into_view_if_needed()
@@ -47,26 +50,26 @@ def test_solutions_stay_hidden_after_run_all_and_open_with_a_click(bt, lab, open
     nb.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) [data-jp-item-name='deck']").first.click()
     nb.page.locator("body[data-jp-deck-mode='presenting']").wait_for(state="attached")
     nb.page.wait_for_timeout(600)
-    onscreen = nb.page.locator(".jp-deck-mod-onscreen")
-    if onscreen.locator(".jp-OutputArea-output").filter(visible=True).count() and any(
-            onscreen.nth(k).locator(".jp-OutputPlaceholder").count() for k in range(onscreen.count())):
+    if nb.page.locator(".jp-deck-mod-onscreen details.bd-answer").filter(visible=True).count():
         failures.append("the deck shows a solution")
     nb.page.screenshot(path=str(shot("slides_exercise_after_run_all")))
     nb.page.keyboard.press("Escape")
     nb.page.wait_for_timeout(300)
-    # one click on the hidden output's bar opens the answer; one on the code's bar, the code
+    # one click on "Answer: click to open" opens the answer; one on the code's bar, the code
     cell = cells.nth(indices[-1])
     cell.scroll_into_view_if_needed()
-    cell.locator(".jp-OutputPlaceholder").first.click()
+    cell.locator("details.bd-answer > summary").click()
     try:
-        cell.locator(".jp-OutputArea-output").first.wait_for(state="visible", timeout=5_000)
+        cell.locator("details.bd-answer > :not(summary)").first.wait_for(state="visible",
+                                                                          timeout=5_000)
     except Exception:  # noqa: BLE001
-        failures.append("one click on the hidden output did not open it")
+        failures.append("one click on the folded answer did not open it")
     cell.locator(".jp-InputPlaceholder").first.click()
     try:
         cell.locator(".jp-InputArea-editor").first.wait_for(state="visible", timeout=5_000)
     except Exception:  # noqa: BLE001
         failures.append("one click on the hidden code did not open it")
+    nb.page.screenshot(path=str(shot("solution_opened")))
     assert not failures, "\n- ".join(failures)
 
 
