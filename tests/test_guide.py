@@ -196,7 +196,9 @@ def test_answer_key_shows_values_not_only_code(nn):
     found = guide.answers(nn)
     assert len(found) == len(guide.exercises(nn))
     for item in found:
-        assert item["printed"].strip() or item["values"], f"lesson {nn}: {item['exercise'][:40]} shows nothing"
+        assert len(re.sub(r"<[^>]+>", "", item["html"])) > 60, (
+            f"lesson {nn}: {item['exercise'][:40]} shows no result")
+        assert item["html"].startswith('<details class="bd-answer" open>'), item["html"][:80]
     shown = guide.answer_key(nn).data
     assert "<details><summary>the code</summary>" in shown
     assert shown.index("<details>") > shown.index("</b></p>"), "the answer comes before its code"

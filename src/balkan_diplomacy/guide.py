@@ -191,66 +191,64 @@ def run_sheet(lesson: str):
     return plan
 
 
+_RUNS: dict = {}
+
+
+def executed(lesson: str) -> dict:
+    """The lesson as a fresh kernel runs it top to bottom (nbconvert in a process of its own,
+    as "Restart Kernel and Run All" would; about 5-10 s), kept until the lesson file changes."""
+    import subprocess
+    import sys
+
+    path = lesson_path(lesson)
+    key = (path, path.stat().st_mtime_ns)
+    if key not in _RUNS:
+        run = subprocess.run([sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute",
+                              "--stdout", "--ExecutePreprocessor.timeout=300", str(path)],
+                             capture_output=True, text=True, cwd=path.parent)
+        if run.returncode:
+            raise RuntimeError(f"running {path.name} for its answers failed:\n"
+                               f"{run.stderr[-3000:]}")
+        _RUNS[key] = json.loads(run.stdout)
+    return _RUNS[key]
+
+
 def answers(lesson: str) -> list[dict]:
-    """Each exercise of the lesson with its solution run: the code cells of the lesson are run in
-    order in a fresh namespace (their displays discarded) and, for each solution cell, what it
-    prints and the value of its last line are kept.
-
-    Returns [{'exercise', 'code', 'printed', 'values'}]; 'values' are the objects the cell
-    displays (display() calls, then its last line's value unless that is a statement)."""
-    import ast
-    import contextlib
-    import io
-
-    shown: list = []  # what the cell passes to display(), as a notebook would show it
-    namespace = {"__name__": f"lesson_{lesson}", "display": lambda *objs, **kw: shown.extend(objs)}
+    """Each exercise of the lesson with its solution's result, from a run of the whole lesson:
+    [{'exercise': its heading and text, 'code': the solution, 'html': what the solution printed
+    and showed (the folded answer a student opens, here open)}]."""
     found, prompt = [], None
-    for cell in _cells(lesson_path(lesson)):
-        if cell["cell_type"] == "markdown" and cell["source"].lstrip().startswith("## Exercise"):
-            prompt = cell["source"].strip()
-        if cell["cell_type"] != "code" or not cell["source"].strip():
+    for cell in executed(lesson)["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] == "markdown" and source.lstrip().startswith("## Exercise"):
+            prompt = source.strip()
+        if "solution" not in cell.get("metadata", {}).get("tags", []):
             continue
-        tree = ast.parse(cell["source"])
-        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        printed = io.StringIO()
-        shown.clear()
-        with contextlib.redirect_stdout(printed):
-            exec(compile(tree, f"<{lesson} cell>", "exec"), namespace)  # noqa: S102 - our lessons
-            value = (eval(compile(ast.Expression(last.value), f"<{lesson} cell>", "eval"),
-                          namespace) if last is not None else None)
-        if "solution" in cell["tags"]:
-            found.append({"exercise": prompt or "(exercise)", "code": cell["source"].strip(),
-                          "printed": printed.getvalue(),
-                          "values": [*shown, *([value] if value is not None else [])]})
+        shown = []
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "text/html" in data:
+                page = data["text/html"]
+                page = "".join(page) if isinstance(page, list) else page
+                shown.append(page.replace('<details class="bd-answer">',
+                                          '<details class="bd-answer" open>', 1))
+            elif out.get("output_type") == "stream":
+                text = "".join(out["text"]) if isinstance(out["text"], list) else out["text"]
+                shown.append(f"<pre>{html.escape(text)}</pre>")
+        code = source.split("\n", 1)[1] if source.startswith("%%answer") else source
+        found.append({"exercise": prompt or "(exercise)", "code": code.strip(),
+                      "html": "".join(shown)})
     return found
 
 
-def _value_html(value) -> str:
-    import pandas as pd
-
-    from . import frames
-
-    if value is None:
-        return ""
-    if isinstance(value, pd.Series):
-        value = value.to_frame()
-    if isinstance(value, pd.DataFrame):
-        return frames.frame_html(value)
-    if hasattr(value, "to_html"):  # our own style.Table
-        return value.to_html()
-    return f"<pre>{html.escape(repr(value))}</pre>"
-
-
 def answer_key(lesson: str) -> HTML:
-    """The exercises with their solutions run: the answer (what the solution prints and shows)
-    first, the code after it; then the quiz with answers."""
+    """The exercises with their solutions' results from a run of the lesson (what each solution
+    prints and shows), the code folded after it; then the quiz with answers."""
     parts = [f"<h4>Answers: {html.escape(lesson_path(lesson).stem)}</h4>"]
     for item in answers(lesson):
         head = item["exercise"].splitlines()
         parts.append(f"<p><b>{html.escape(head[0].lstrip('# '))}</b></p>")
-        if item["printed"].strip():
-            parts.append(f"<pre>{html.escape(item['printed'].strip())}</pre>")
-        parts += [_value_html(v) for v in item["values"]]
+        parts.append(item["html"])
         parts.append(f"<details><summary>the code</summary><pre>{html.escape(item['code'])}"
                      "</pre></details>")
     rows = "".join(f"<li><b>{html.escape(r.question)}</b><br>Answer: {html.escape(r.answer)}. "

@@ -11,7 +11,6 @@ The magic is registered when the package is imported in an IPython kernel.
 
 from __future__ import annotations
 
-import ast
 import html
 
 SUMMARY = "Answer: click to open (try the exercise first)"
@@ -26,20 +25,16 @@ def _as_html(data: dict) -> str:
 
 
 def answer(line: str, cell: str) -> None:
-    """Run ``cell`` in the notebook's namespace and show all it prints and shows, folded."""
+    """Run ``cell`` and show all it prints and shows, folded. Runs it as IPython's own
+    ``%%capture`` magic does (``shell.run_cell`` inside ``capture_output``, which also catches
+    the value of the last line); an error still shows as usual."""
     from IPython import get_ipython
     from IPython.display import HTML, display
     from IPython.utils.capture import capture_output
 
     shell = get_ipython()
-    tree = ast.parse(cell)
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
     with capture_output(display=True) as captured:
-        exec(compile(tree, "<answer>", "exec"), shell.user_ns)  # noqa: S102 - the cell's code
-        if last is not None:
-            value = eval(compile(ast.Expression(last.value), "<answer>", "eval"), shell.user_ns)
-            if value is not None:
-                display(value)
+        shell.run_cell(cell)
     parts = []
     if captured.stdout:
         parts.append(f"<pre>{html.escape(captured.stdout)}</pre>")
