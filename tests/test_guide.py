@@ -17,8 +17,10 @@ from notebook_runner import ROOT, execute, outputs_of
 GUIDE = ROOT / "notebooks" / "instructor_guide.ipynb"
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 NUMBERS = [p.name[:2] for p in LESSONS]
-# "*Teaching 20 min · exercises 15 min · needs: 01_timeline*" in a lesson's header
-TIMING = re.compile(r"Teaching\s+(\d+)\s*min\s*·\s*exercises\s+(\d+)\s*min", re.IGNORECASE)
+# "*Teaching 20 min · exercises 15 min · needs: 01_timeline*" in a lesson's header (lesson 06
+# adds "· debate 20 min")
+TIMING = re.compile(r"Teaching\s+\d+\s*min(?:\s*·\s*\w+\s+\d+\s*min)*", re.IGNORECASE)
+PART = re.compile(r"(\w+)\s+(\d+)\s*min")
 SECTION = re.compile(r"^##\s+(\d\d)\b")
 ANSWER_KEY = re.compile(r"""guide\.answer_key\(\s*["'](\d\d)["']\s*\)""")
 ARTICLE_QUOTE = re.compile(r"“([^”]+)”")  # the guide puts quotations from the article in “ ”
@@ -44,16 +46,17 @@ def sections(nb) -> dict[str, list]:
     return found
 
 
-def timing_in(cells) -> tuple[int, int] | None:
+def timing_in(cells) -> dict[str, int] | None:
+    """{'teaching': 20, 'exercises': 15, ...} from the first timing line in ``cells``."""
     for cell in cells:
         if cell.cell_type == "markdown":
             m = TIMING.search(cell.source)
             if m:
-                return int(m.group(1)), int(m.group(2))
+                return {k.lower(): int(v) for k, v in PART.findall(m.group(0))}
     return None
 
 
-def lesson_timing(path) -> tuple[int, int] | None:
+def lesson_timing(path) -> dict[str, int] | None:
     """The timing stated in the lesson's header (its first markdown cells, before any '## ')."""
     header = []
     for cell in nbformat.read(path, as_version=4).cells:
@@ -121,8 +124,85 @@ def test_guide_timing_equals_the_lesson_header(guide_nb, path):
     assert in_lesson, f"{path.name}: no '*Teaching N min · exercises M min*' line in its header"
     in_guide = timing_in(sections(guide_nb).get(nn, []))
     assert in_guide, f"guide section {nn}: no timing line"
-    assert in_guide == in_lesson, (f"guide says teaching/exercises {in_guide}, "
-                                   f"{path.name} says {in_lesson}")
+    assert in_guide == in_lesson, f"guide says {in_guide}, {path.name} says {in_lesson}"
+    assert guide.lesson_minutes(nn) == in_lesson
+
+
+RUN_SHEET = re.compile(r"""guide\.run_sheet\(\s*["'](\d\d)["']\s*\)""")
+
+
+@pytest.mark.parametrize("nn", NUMBERS)
+def test_guide_section_shows_the_run_sheet(guide_nb, nn):
+    calls = [m.group(1) for c in sections(guide_nb)[nn] if c.cell_type == "code"
+             for m in RUN_SHEET.finditer(c.source)]
+    assert calls == [nn], f"section {nn} should call guide.run_sheet({nn!r}) once, found {calls}"
+
+
+@pytest.mark.parametrize("nn", NUMBERS)
+def test_run_sheet_minutes_add_up_to_the_lesson(nn):
+    sheet = guide.run_sheet(nn)
+    minutes = guide.lesson_minutes(nn)
+    assert sheet["minutes"].sum() == sum(minutes.values())
+    assert (sheet["minutes"] > 0).all(), sheet
+    assert list(sheet["start (min)"]) == list(sheet["minutes"].cumsum().shift(fill_value=0))
+    for kind, key in (("exercise", "exercises"), ("debate", "debate")):
+        in_sheet = sheet.loc[sheet["kind"] == kind, "minutes"].sum()
+        if kind == "debate":
+            assert in_sheet == minutes.get("debate", 0)
+        else:
+            assert in_sheet + guide.QUIZ_MIN == minutes[key]
+    assert sheet["if short of time"].str.len().gt(0).any(), f"lesson {nn}: nothing to cut"
+
+
+@pytest.mark.parametrize("nn", NUMBERS)
+def test_cut_advice_names_sections_the_lesson_has(nn):
+    headings = [s["heading"] for s in guide._headed_sections(nn)]
+    assert guide.CUT_WHEN_SHORT.get(nn), f"lesson {nn}: no advice for a short class"
+    for head, how in guide.CUT_WHEN_SHORT[nn]:
+        assert any(h.startswith(head) for h in headings), f"lesson {nn}: no section {head!r}"
+
+
+def test_lesson_06_has_its_debate_and_the_course_adds_up():
+    minutes = guide.lesson_minutes("06")
+    assert minutes.get("debate", 0) > 0, "lesson 06's header lost its debate minutes"
+    plan = guide.lesson_plan()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| `(\d\d)_\w+` \|.*\| (\d+) \|$", readme, re.M))
+    assert {k: int(v) for k, v in table.items()} == dict(zip(plan["lesson"], plan["total (min)"]))
+    total = int(plan["total (min)"].sum())
+    said = re.findall(r"(\d+) minutes in all", readme)
+    assert said == [str(total)], f"README should say the course is {total} minutes in all: {said}"
+
+
+def test_guide_types_no_total_of_its_own(guide_nb):
+    """The plan is computed in the guide (guide.lesson_plan()), never a typed table."""
+    text = guide_text(guide_nb)
+    assert "All lessons" not in text and not re.search(r"\|\s*\*\*\d{3}\*\*\s*\|", text)
+    code = "\n".join(c.source for c in guide_nb.cells if c.cell_type == "code")
+    assert "guide.lesson_plan()" in code
+
+
+def test_guide_has_the_debate_protocol_and_a_page_for_a_class_of_30(guide_nb):
+    text = guide_text(guide_nb)
+    six = "\n".join(c.source for c in sections(guide_nb)["06"] if c.cell_type == "markdown")
+    debate = guide.lesson_minutes("06")["debate"]
+    assert "Debate protocol" in six and f"{debate} minutes" in six  # the header's minutes
+    assert "## Running a class of 30" in text
+    for must in ("Setup", "Before class", "kernel dies", "Widgets show as text"):
+        assert must in text, must
+
+
+@pytest.mark.parametrize("nn", NUMBERS)
+def test_answer_key_shows_values_not_only_code(nn):
+    found = guide.answers(nn)
+    assert len(found) == len(guide.exercises(nn))
+    for item in found:
+        assert len(re.sub(r"<[^>]+>", "", item["html"])) > 60, (
+            f"lesson {nn}: {item['exercise'][:40]} shows no result")
+        assert item["html"].startswith('<details class="bd-answer" open>'), item["html"][:80]
+    shown = guide.answer_key(nn).data
+    assert "<details><summary>the code</summary>" in shown
+    assert shown.index("<details>") > shown.index("</b></p>"), "the answer comes before its code"
 
 
 @pytest.mark.parametrize("nn", NUMBERS)

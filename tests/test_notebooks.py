@@ -1,6 +1,8 @@
 """Every notebook runs top to bottom on a fresh kernel, offline, with no error and no warning."""
 
+import html
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -26,6 +28,76 @@ def test_notebook_runs_clean(path):
             assert out.name != "stderr", f"{path.name}: printed to stderr:\n{out.text[:500]}"
         text = json.dumps(out.get("data", {}))
         assert "Traceback" not in text
+    cut = truncated_cells(nb)
+    assert not cut, f"{path.name}: table cells cut short (pandas' max_colwidth?): {cut[:5]}"
+    shown = unfolded_solutions(nb)
+    assert not shown, f"{path.name}: solution output shown, not folded: {shown}"
+
+
+def unfolded_solutions(nb) -> list[str]:
+    """Solution cells whose output is anything but one closed <details> (reveal.py's %%answer):
+    JupyterLab shows every output again on Run All, whatever outputs_hidden says."""
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "solution" not in cell.metadata.get("tags", []):
+            continue
+        outs = cell.get("outputs", [])
+        page = "".join(o.get("data", {}).get("text/html", "") for o in outs)
+        if (len(outs) != 1 or not page.startswith('<details class="bd-answer">')
+                or "<details open" in page or 'class="bd-answer" open' in page):
+            found.append(cell.source[:60])
+    return found
+
+
+def test_answer_magic_folds_everything_a_solution_shows(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import balkan_diplomacy\nimport pandas as pd"),
+        nbformat.v4.new_code_cell("%%answer\nprint('seven years')\ndisplay(pd.DataFrame({'a': [1]}))\n"
+                                  "pd.DataFrame({'b': ['whole text ' * 9]})",
+                                  metadata={"tags": ["solution"]}),
+        nbformat.v4.new_code_cell("print('not a solution')")])
+    path = tmp_path / "answer.ipynb"
+    nbformat.write(nb, path)
+    done = execute(path, timeout=60)
+    assert not unfolded_solutions(done)
+    page = done.cells[1].outputs[0]["data"]["text/html"]
+    assert "seven years" in page and ">a<" in page and ("whole text " * 9).strip() in page
+    assert done.cells[2].outputs[0]["text"] == "not a solution\n"
+    done.cells[1].outputs = done.cells[2].outputs  # an unfolded output is caught
+    assert unfolded_solutions(done)
+
+
+CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", re.S)
+
+
+def truncated_cells(nb) -> list[str]:
+    """Text of every HTML table cell in the outputs that ends in '...' or '…' (cut short)."""
+    found = []
+    for _, out in outputs_of(nb):
+        page = out.get("data", {}).get("text/html", "")
+        page = "".join(page) if isinstance(page, list) else page
+        for cell in CELL.findall(page):
+            text = html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            if text.endswith(("...", "…")):
+                found.append(text[-80:])
+    return found
+
+
+def test_truncation_check_sees_a_cut_cell():
+    import pandas as pd
+
+    frame = pd.DataFrame({"note": ["Brussels finally named a possible date for Serbia " * 3]})
+    # what pandas' notebook display printed before (max_colwidth 50)
+    cut_page = "<table><tr><td>Brussels finally named a possible date for Ser...</td></tr></table>"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
+        nbformat.v4.new_output("display_data", data={"text/html": cut_page})])])
+    assert truncated_cells(nb)
+    import balkan_diplomacy  # noqa: F401 - applies the package's table options
+    from balkan_diplomacy import frames
+
+    assert not truncated_cells(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        outputs=[nbformat.v4.new_output("display_data",
+                                        data={"text/html": frames.frame_html(frame)})])]))
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])

@@ -127,3 +127,37 @@ def test_figures_build():
     for spec in polls.FIGURES:
         assert spec["slug"].startswith("05_")
         assert spec["make"]().axes
+
+
+def _key_labels(art):
+    return [label.get_text() for mark, label in art["key"].slots if label.get_visible()]
+
+
+def test_the_key_lists_only_what_the_chart_draws(table):
+    ex = polls.poll_explorer()
+    shown = polls.select(table, *(ex.values()[k] for k in ("measure", "subject", "pollster", "kind")))
+    labels = _key_labels(ex.artists)
+    want = [polls.MEASURE_LABELS[m] for m in polls.MEASURE_COLORS if m in set(shown["measure"])]
+    want += [f"about {s}" for s in polls.SUBJECT_MARKERS if s in set(shown["subject"])]
+    if shown["state_affiliated"].any():
+        want.append(polls.STATE_MEDIA_LABEL)
+    assert labels == want
+    assert len(labels) < polls.KEY_SLOTS, "the default view lists entries for points not drawn"
+    assert "about China" not in labels and "about EU" not in labels
+    # every marker shown has its label, and the slots below the last entry are hidden
+    assert all(m.get_visible() == t.get_visible() for m, t in ex.artists["key"].slots)
+    # a change of selection changes the key with it
+    ex.controls["subject"].value = ["EU"]
+    ex.controls["measure"].value = ["support_eu_membership"]
+    assert _key_labels(ex.artists)[:2] == ["support for EU membership", "about EU"]
+    ex.controls["measure"].value = []
+    assert _key_labels(ex.artists) == []
+
+
+def test_the_key_entries_stack_without_overlap():
+    ex = polls.poll_explorer()
+    ex.figure.canvas.draw()
+    renderer = ex.figure.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for m, t in ex.artists["key"].slots if t.get_visible()]
+    for upper, lower in zip(boxes, boxes[1:]):
+        assert lower.y1 <= upper.y0 + 1, "two key labels overlap"

@@ -108,9 +108,7 @@ def _receiver_is_pandas(node: ast.AST, not_pandas: set[str]) -> bool:
 
 def features(code: str, not_pandas: set[str] = frozenset()) -> set[str]:
     """The pandas features one cell's code uses (see the module docstring)."""
-    # IPython's magics and shell escapes are not Python: leave those lines out
-    code = "\n".join(l for l in code.splitlines() if not l.lstrip().startswith(("%", "!")))
-    tree = ast.parse(code)
+    tree = ast.parse(_python(code))
     skip = _not_pandas(tree, set(not_pandas))
     found = set()
     called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
@@ -153,8 +151,13 @@ def _cells(path: Path) -> list[dict]:
     return cells
 
 
+def _python(code: str) -> str:
+    """A cell's code without IPython's magics and shell escapes, which are not Python."""
+    return "\n".join(l for l in code.splitlines() if not l.lstrip().startswith(("%", "!")))
+
+
 def _imports(cells: list[dict]) -> set[str]:
-    code = "\n".join(c["text"] for c in cells if c["cell_type"] == "code")
+    code = "\n".join(_python(c["text"]) for c in cells if c["cell_type"] == "code")
     return {name for name in _not_pandas(ast.parse(code), set())
             if any(name in c["text"] and "import" in c["text"] for c in cells)}
 

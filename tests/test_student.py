@@ -1,6 +1,7 @@
 """Student copies drop the solutions, keep everything else, and never overwrite a student's work."""
 
 import json
+import re
 
 import nbformat
 
@@ -27,9 +28,69 @@ def test_copies_drop_solutions_and_keep_the_rest(tmp_path):
     for path in lessons():
         original = nbformat.read(path, as_version=4)
         copy = nbformat.read(tmp_path / path.name, as_version=4)
-        kept = [c.source for c in original.cells if "solution" not in c.metadata.get("tags", [])]
-        assert [c.source for c in copy.cells] == kept
+        kept = [c.source for c in original.cells
+                if not {"solution", "solutions-note"} & set(c.metadata.get("tags", []))]
+        assert [c.source for c in copy.cells if "answer" not in c.metadata.get("tags", [])] == kept
         assert not any("solution" in c.metadata.get("tags", []) for c in copy.cells)
+
+
+EXERCISE = re.compile(r"^##\s+Exercise\s+\d+")
+
+
+def test_every_exercise_in_a_copy_has_an_empty_code_and_words_answer_cell(tmp_path):
+    student.write_copies(out=tmp_path)
+    for path in lessons():
+        copy = nbformat.read(tmp_path / path.name, as_version=4)
+        exercises = 0
+        for i, cell in enumerate(copy.cells):
+            if not (cell.cell_type == "markdown" and EXERCISE.match(cell.source.lstrip())):
+                continue
+            exercises += 1
+            section = []  # the cells up to the next heading
+            for later in copy.cells[i + 1:]:
+                if later.cell_type == "markdown" and later.source.lstrip().startswith("#"):
+                    break
+                section.append(later)
+            answers = [c for c in section if "answer" in c.metadata.get("tags", [])]
+            kinds = sorted(c.cell_type for c in answers)
+            heading = cell.source.splitlines()[0]
+            assert kinds == ["code", "markdown"], f"{path.name} {heading}: answer cells {kinds}"
+            code = next(c for c in answers if c.cell_type == "code")
+            assert all(line.lstrip().startswith("#") for line in code.source.splitlines()), (
+                f"{path.name} {heading}: the answer cell holds code")
+        assert exercises >= 2, f"{path.name}: {exercises} exercises found"
+
+
+# what the full lessons may say about their hidden solutions, but a copy without them may not
+ABOUT_SOLUTIONS = re.compile(r"(worked|hidden)\s+solutions?|solutions?\s+(cells?|are\s+hidden|"
+                             r"follow)|three\s+dots|open\s+(one|them|the\s+solution)|"
+                             r"cells?\s+marked\s+\*?solution", re.IGNORECASE)
+
+
+def test_no_text_in_a_copy_refers_to_the_removed_solutions(tmp_path):
+    student.write_copies(out=tmp_path)
+    for path in lessons():
+        copy = nbformat.read(tmp_path / path.name, as_version=4)
+        for cell in copy.cells:
+            if cell.cell_type == "markdown":
+                found = ABOUT_SOLUTIONS.search(cell.source)
+                assert not found, f"{path.name}: {found.group(0)!r} in {cell.source[:120]!r}"
+    # and the check does see such text where it is (lesson 00 explains how to open solutions)
+    full = "\n".join(c.source for c in nbformat.read(lessons()[0], as_version=4).cells)
+    assert ABOUT_SOLUTIONS.search(full)
+
+
+def test_solutions_hidden_code_and_output_and_skipped_in_the_deck():
+    for path in lessons():
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if "solution" in cell.metadata.get("tags", []):
+                hidden = cell.metadata.get("jupyter", {})
+                assert hidden.get("source_hidden") is True, path.name
+                assert hidden.get("outputs_hidden") is True, f"{path.name}: output shows after Run All"
+                assert cell.metadata.get("slideshow", {}).get("slide_type") == "skip", path.name
+                # Run All in JupyterLab shows outputs again: %%answer keeps them folded
+                assert cell.source.startswith("%%answer\n"), f"{path.name}: no %%answer"
 
 
 def test_a_students_edit_survives_regeneration(tmp_path):

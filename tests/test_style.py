@@ -114,3 +114,67 @@ def test_titles_fixed_at_the_top_draw_as_matplotlib_would_place_them(mode, monke
     for name in fixed:
         assert fixed[name].shape == placed[name].shape and (fixed[name] == placed[name]).all(), \
             f"{name} ({mode}): the title is not where matplotlib would place it"
+
+
+def test_importing_the_package_shows_table_text_whole():
+    import pandas as pd
+
+    from balkan_diplomacy import frames
+
+    assert pd.get_option("display.max_colwidth") is None
+    long = "Brussels finally named a possible date for Serbia's accession: 2025, " * 2
+    frame = pd.DataFrame({"note": [long, "<script>x</script>"]})
+    assert "..." not in frame.to_string() and long.strip() in frame.to_string()
+    page = frames.frame_html(frame)
+    assert long.strip() in page and "<script>" not in page
+    import re
+
+    assert page.count("white-space: normal") == len(re.findall(r"<t[dh][ >]", page))
+    assert "font-size: 100%" in page
+    assert "white-space: normal" in style.table(frame).to_html()
+
+
+def test_plain_dataframes_grow_in_projector_mode():
+    import pandas as pd
+
+    from balkan_diplomacy import frames
+
+    balkan_diplomacy.present()
+    try:
+        assert "font-size: 150%" in frames.frame_html(pd.DataFrame({"x": [1]}))
+    finally:
+        balkan_diplomacy.default()
+
+
+def test_the_html_view_is_registered_in_a_kernel():
+    """In an IPython shell, apply() makes DataFrames display through frames.frame_html."""
+    import pandas as pd
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from balkan_diplomacy import frames
+
+    shell = InteractiveShell.instance()
+    try:
+        frames.apply()
+        data, _ = shell.display_formatter.format(pd.DataFrame({"note": ["x" * 90]}))
+        assert "white-space: normal" in data["text/html"] and "x" * 90 in data["text/html"]
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_a_static_chart_carries_alternative_text():
+    fig = style.new_figure()
+    ax = fig.add_subplot()
+    with style.context():
+        ax.set_title("Events per category")
+        ax.set_xlabel("Number of events")
+        ax.bar(["EU", "NATO"], [3, 2])
+    data, meta = style.show(fig)._repr_mimebundle_()
+    assert 'alt="Chart: Events per category; x axis: Number of events."' in data["text/html"]
+    assert data["text/html"].startswith("<img src=\"data:image/png;base64,")
+    assert meta["image/png"]["alt"] in data["text/plain"]
+    import base64
+
+    assert base64.b64decode(data["image/png"]) == style.png(fig)
+    assert 'alt="a &lt;b&gt; chart"' in style.show(fig, alt="a <b> chart")._repr_mimebundle_()[0][
+        "text/html"]

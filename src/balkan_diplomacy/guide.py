@@ -1,19 +1,23 @@
-"""The instructor's answer key, read live from the lessons and the quiz table.
+"""The instructor's run-sheet and answer key, read live from the lessons and the quiz table.
 
-``guide.answer_key("03")`` shows every exercise of lesson 03 with its worked solution (the cells
-tagged ``solution``) and every quiz question with its answer and explanation. Reading them from
-the notebooks and data/quizzes.csv keeps the key in step with the lessons.
+``guide.run_sheet("03")`` gives lesson 03 minute by minute (each activity, its start and length,
+what to cut when short of time), from the minutes in the lesson's header. ``guide.answer_key("03")``
+runs the lesson's solutions and shows each exercise's answer with its values (what the solution
+prints and shows), its code folded under it, and every quiz question with its answer and
+explanation. Reading them from the notebooks and data/quizzes.csv keeps the guide in step with
+the lessons.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 from IPython.display import HTML
 
-from . import data
+from . import data, reveal
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
@@ -31,9 +35,14 @@ def _cells(path: Path) -> list[dict]:
     Read as plain JSON: nbformat would cost a lesson about two seconds of imports (its
     validator's URI grammar), and the answer key only needs the text."""
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    return [{"cell_type": c["cell_type"],
-             "source": "".join(c["source"]) if isinstance(c["source"], list) else c["source"],
-             "tags": c.get("metadata", {}).get("tags", [])} for c in cells]
+    found = []
+    for c in cells:
+        source = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        if source.startswith("%%answer"):  # the solution's folding magic (reveal.py): not code
+            source = source.split("\n", 1)[1] if "\n" in source else ""
+        found.append({"cell_type": c["cell_type"], "source": source,
+                      "tags": c.get("metadata", {}).get("tags", [])})
+    return found
 
 
 def exercises(lesson: str) -> list[tuple[str, str]]:
@@ -52,19 +61,6 @@ def quiz_answers(lesson: str):
     q = data.load("quizzes")
     return q[q.quiz == lesson].sort_values("question_no")[
         ["question_no", "question", "answer", "explanation"]]
-
-
-def answer_key(lesson: str) -> HTML:
-    """The exercises with solutions and the quiz with answers, as HTML (all text escaped)."""
-    parts = [f"<h4>Answer key: {html.escape(lesson_path(lesson).stem)}</h4>"]
-    for prompt, solution in exercises(lesson):
-        parts.append(f"<p><b>{html.escape(prompt.splitlines()[0].lstrip('# '))}</b><br>"
-                     f"{html.escape(' '.join(prompt.splitlines()[1:]))}</p>"
-                     f"<pre>{html.escape(solution)}</pre>")
-    rows = "".join(f"<li><b>{html.escape(r.question)}</b><br>Answer: {html.escape(r.answer)}. "
-                   f"{html.escape(r.explanation)}</li>" for r in quiz_answers(lesson).itertuples())
-    parts.append(f"<p><b>Quiz</b></p><ol>{rows}</ol>")
-    return HTML("\n".join(parts))
 
 
 def lesson_plan():
@@ -88,3 +84,190 @@ def lesson_plan():
     plan[numeric] = plan[numeric].astype(int)
     plan["total (min)"] = plan[numeric].sum(axis=1)
     return plan
+
+
+# ------------------------------------------------------------------------------------------
+# the run-sheet: minutes per activity, what to cut, answers with their values
+
+#: Fixed minutes of the activities every lesson has: the opening (question, objectives, the
+#: article's passage), the key points, the self-check quiz. The rest of the teaching time is
+#: shared among the lesson's sections by how much they hold; the rest of the exercise time
+#: equally among its exercises; a debate (lesson 06) takes the minutes its header gives it.
+OPENING_MIN, KEY_POINTS_MIN, QUIZ_MIN = 3, 2, 4
+
+#: What to cut when a class is short of time, per lesson: (heading the advice is about, how).
+#: The headings are the start of a '## ' heading in the lesson (a test checks they exist).
+CUT_WHEN_SHORT = {
+    "00": [("Exercise 2", "set it as homework: the student copy has its answer cells"),
+           ("Eight lessons", "show the plan table for a moment and move on"),
+           ("A notebook runs one cell", "run the cells yourself rather than letting each "
+            "student find the tables")],
+    "01": [("Exercise 1", "do it together on the projector: guess the order aloud, then sort"),
+           ("The EU and Kosovo's status", "show the chart, skip the discussion of categories")],
+    "02": [("One permanent member's veto", "state Article 4(2) and Article 27 in one sentence "
+            "each and skip the claims table"),
+           ("Exercise 2", "set it as homework")],
+    "03": [("Bosnia and Herzegovina", "one sentence: a Membership Action Plan since 2010, no "
+            "invitation"),
+           ("Exercise 2", "set it as homework")],
+    "04": [("Croatia joined", "skip the durations table; keep Croatia's 10.3 years as the one "
+            "comparison"),
+           ("Exercise 2", "set it as homework")],
+    "05": [("One survey, several reporters", "show one pair of differing reports, not all"),
+           ("Exercise 2", "set it as homework")],
+    "06": [("The debate", "keep the debate; drop the cross-questions (27 minutes) rather than "
+            "drop it"),
+           ("Exercise 2", "set it as homework"),
+           ("The article reports Moscow's official line", "read the two Lavrov rows only")],
+    "07": [("The timeline records no", "show the timeline at 2019-2026 without discussion"),
+           ("Exercise 2", "let students write their forecast at home; collect it next class")],
+}
+
+
+def _headed_sections(lesson: str) -> list[dict]:
+    """The lesson's '## ' sections in order: heading, kind (teaching, exercise, quiz, key
+    points, sources, debate) and the words of their cells."""
+    sections: list[dict] = []
+    for cell in _cells(lesson_path(lesson)):
+        text = cell["source"].lstrip()
+        if cell["cell_type"] == "markdown" and text.startswith("## "):
+            heading = text.splitlines()[0][3:].strip()
+            low = heading.lower()
+            kind = ("exercise" if low.startswith("exercise") else
+                    "quiz" if low.startswith("self-check") else
+                    "key points" if low.startswith("key points") else
+                    "sources" if low.startswith("sources") else
+                    # the debate itself; sections that prepare it ("ideas for the debate") teach
+                    "debate" if low.startswith("the debate") else "teaching")
+            sections.append({"heading": heading, "kind": kind, "words": 0})
+        if sections and "solution" not in cell["tags"]:
+            sections[-1]["words"] += len(cell["source"].split())
+    return sections
+
+
+def _shares(total: int, weights: list[float]) -> list[int]:
+    """``total`` minutes in whole minutes in proportion to ``weights`` (largest remainder)."""
+    if not weights:
+        return []
+    exact = [total * w / sum(weights) for w in weights]
+    whole = [int(x) for x in exact]
+    for i in sorted(range(len(exact)), key=lambda i: exact[i] - whole[i], reverse=True)[
+            :total - sum(whole)]:
+        whole[i] += 1
+    return whole
+
+
+def lesson_minutes(lesson: str) -> dict:
+    """The minutes of one lesson's header line, e.g. {'teaching': 25, 'exercises': 15}."""
+    plan = lesson_plan().set_index("lesson")
+    row = plan.loc[lesson]
+    return {c[:-6]: int(row[c]) for c in plan.columns
+            if c.endswith("(min)") and c != "total (min)" and int(row[c])}  # only its own parts
+
+
+def run_sheet(lesson: str):
+    """Minute by minute: one row per activity of the lesson, with its start, its length and what
+    to cut if short of time. The minutes add up to the lesson's header line."""
+    import pandas as pd
+
+    minutes = lesson_minutes(lesson)
+    sections = [s for s in _headed_sections(lesson) if s["kind"] != "sources"]
+    teaching = [s for s in sections if s["kind"] == "teaching"]
+    exercises = [s for s in sections if s["kind"] == "exercise"]
+    rows = [{"activity": "Opening: the question, the objectives, the article's passage",
+             "kind": "teaching", "minutes": OPENING_MIN}]
+    left = minutes.get("teaching", 0) - OPENING_MIN - KEY_POINTS_MIN
+    shares = dict(zip(map(id, teaching), _shares(left, [s["words"] for s in teaching])))
+    ex_shares = dict(zip(map(id, exercises),
+                         _shares(minutes.get("exercises", 0) - QUIZ_MIN, [1] * len(exercises))))
+    for s in sections:
+        length = {"teaching": shares.get(id(s)), "exercise": ex_shares.get(id(s)),
+                  "quiz": QUIZ_MIN, "key points": KEY_POINTS_MIN,
+                  "debate": minutes.get("debate", 0)}[s["kind"]]
+        rows.append({"activity": s["heading"], "kind": s["kind"], "minutes": length})
+    plan = pd.DataFrame(rows)
+    plan.insert(0, "start (min)", plan["minutes"].cumsum().shift(fill_value=0).astype(int))
+    cuts = CUT_WHEN_SHORT.get(lesson, [])
+    plan["if short of time"] = [
+        "; ".join(how for head, how in cuts if a.startswith(head)) for a in plan["activity"]]
+    return plan
+
+
+_RUNS: dict = {}
+
+
+def executed(lesson: str) -> dict:
+    """The lesson as a fresh kernel runs it top to bottom (nbconvert in a process of its own,
+    as "Restart Kernel and Run All" would; about 5-10 s), kept until the lesson file changes."""
+    import subprocess
+    import sys
+
+    path = lesson_path(lesson)
+    key = (path, path.stat().st_mtime_ns)
+    if key not in _RUNS:
+        run = subprocess.run([sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute",
+                              "--stdout", "--ExecutePreprocessor.timeout=300", str(path)],
+                             capture_output=True, text=True, cwd=path.parent)
+        if run.returncode:
+            raise RuntimeError(f"running {path.name} for its answers failed:\n"
+                               f"{run.stderr[-3000:]}")
+        _RUNS[key] = json.loads(run.stdout)
+    return _RUNS[key]
+
+
+def answers(lesson: str) -> list[dict]:
+    """Each exercise of the lesson with its solution's result, from a run of the whole lesson:
+    [{'exercise': its heading and text, 'code': the solution, 'html': what the solution printed
+    and showed (the folded answer a student opens, here open)}]."""
+    found, prompt = [], None
+    for cell in executed(lesson)["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] == "markdown" and source.lstrip().startswith("## Exercise"):
+            prompt = source.strip()
+        if "solution" not in cell.get("metadata", {}).get("tags", []):
+            continue
+        if cell["cell_type"] == "markdown":  # a written model answer, folded in the lesson
+            inner = re.sub(r"</?details>|<summary>.*?</summary>", "", source, flags=re.S)
+            found.append({"exercise": prompt or "(exercise)", "code": "",
+                          "html": f'<details class="bd-answer" open><summary>{reveal.SUMMARY}'
+                                  f"</summary>{_markdown_html(inner)}</details>"})
+            continue
+        shown = []
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "text/html" in data:
+                page = data["text/html"]
+                page = "".join(page) if isinstance(page, list) else page
+                shown.append(page.replace('<details class="bd-answer">',
+                                          '<details class="bd-answer" open>', 1))
+            elif out.get("output_type") == "stream":
+                text = "".join(out["text"]) if isinstance(out["text"], list) else out["text"]
+                shown.append(f"<pre>{html.escape(text)}</pre>")
+        code = source.split("\n", 1)[1] if source.startswith("%%answer") else source
+        found.append({"exercise": prompt or "(exercise)", "code": code.strip(),
+                      "html": "".join(shown)})
+    return found
+
+
+def _markdown_html(text: str) -> str:
+    """Markdown as HTML, with the converter nbconvert uses (mistune)."""
+    import mistune
+
+    return mistune.html(text)
+
+
+def answer_key(lesson: str) -> HTML:
+    """The exercises with their solutions' results from a run of the lesson (what each solution
+    prints and shows), the code folded after it; then the quiz with answers."""
+    parts = [f"<h4>Answers: {html.escape(lesson_path(lesson).stem)}</h4>"]
+    for item in answers(lesson):
+        head = item["exercise"].splitlines()
+        parts.append(f"<p><b>{html.escape(head[0].lstrip('# '))}</b></p>")
+        parts.append(item["html"])
+        if item["code"]:
+            parts.append(f"<details><summary>the code</summary><pre>{html.escape(item['code'])}"
+                         "</pre></details>")
+    rows = "".join(f"<li><b>{html.escape(r.question)}</b><br>Answer: {html.escape(r.answer)}. "
+                   f"{html.escape(r.explanation)}</li>" for r in quiz_answers(lesson).itertuples())
+    parts.append(f"<p><b>Quiz</b></p><ol>{rows}</ol>")
+    return HTML("\n".join(parts))

@@ -10,6 +10,9 @@ support for EU membership by survey series.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
@@ -70,7 +73,7 @@ def draw_polls(ax, frame: pd.DataFrame, claim_pct: float) -> dict:
 
     Returns a dict: points {subject: PathCollection} (colour = measure), rings (PathCollection
     around figures reported by state-affiliated media), claim_line (Line2D), claim_label (Text),
-    empty (Text).
+    key (list of (Line2D, Text) slots: the legend, listing only what is drawn), empty (Text).
     """
     art = {"points": {}}
     with style.context():
@@ -91,9 +94,9 @@ def draw_polls(ax, frame: pd.DataFrame, claim_pct: float) -> dict:
         ax.set_xlabel("Year (fieldwork, or publication where fieldwork is not known)")
         ax.set_ylabel("Share of respondents (%)")
         ax.set_title("Poll figures from Serbia: it depends what was asked")
-        ax.legend(handles=_legend_handles(), loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                  frameon=False, fontsize="small")
+        art["key"] = draw_key(ax)
         art["empty"] = style.empty_message(ax, "No poll figure matches these filters")
+    update_key(art["key"], legend_entries(frame))
     return art
 
 
@@ -104,15 +107,73 @@ def _year_axis(ax) -> None:
     ax.set_xticks(range(2008, 2027, 2))
 
 
-def _legend_handles() -> list:
-    """Key for colours (what was asked), shapes (about whom) and rings (who reported it)."""
-    def dot(color, marker="o", label=""):
-        return Line2D([], [], ls="", marker=marker, color=color, mec="white", ms=8, label=label)
-    handles = [dot(c, label=MEASURE_LABELS[m]) for m, c in MEASURE_COLORS.items()]
-    handles += [dot("#777777", mk, f"about {s}") for s, mk in SUBJECT_MARKERS.items()]
-    handles.append(Line2D([], [], ls="", marker="o", ms=12, mfc="none", mec="black",
-                          label="reported by state-\naffiliated media"))
-    return handles
+#: The key beside the chart has room for every entry; it shows only those the chart draws.
+KEY_SLOTS = len(MEASURE_COLORS) + len(SUBJECT_MARKERS) + 1
+STATE_MEDIA_LABEL = "reported by state-\naffiliated media"
+
+
+def legend_entries(frame: pd.DataFrame) -> list[tuple[str, dict]]:
+    """(label, marker style) for what the chart draws for ``frame``, in key order: the colour of
+    each question shown, the shape of each subject shown, and the ring if a shown figure came
+    from state-affiliated media. Nothing for what is not drawn."""
+    measures, subjects = set(frame["measure"]), set(frame["subject"])
+    entries = [(MEASURE_LABELS[m], {"marker": "o", "markerfacecolor": c,
+                                    "markeredgecolor": "white", "markersize": 8})
+               for m, c in MEASURE_COLORS.items() if m in measures]
+    entries += [(f"about {s}", {"marker": mk, "markerfacecolor": "#777777",
+                                "markeredgecolor": "white", "markersize": 8})
+                for s, mk in SUBJECT_MARKERS.items() if s in subjects]
+    if frame["state_affiliated"].any():
+        entries.append((STATE_MEDIA_LABEL, {"marker": "o", "markerfacecolor": "none",
+                                            "markeredgecolor": "black", "markersize": 12}))
+    return entries
+
+
+@dataclass
+class Key:
+    """A legend whose entries change: ``slots`` of (marker, label), ``step`` one line's height in
+    axes fractions."""
+
+    slots: list
+    step: float
+
+
+def draw_key(ax) -> Key:
+    """Empty key slots (a marker and its label) to the right of the axes, top down; filled by
+    :func:`update_key`. Drawn as artists of their own, like a legend whose entries can change."""
+    fig = ax.figure
+    size = matplotlib.rcParams["legend.fontsize"]
+    size = size if isinstance(size, (int, float)) else matplotlib.rcParams["font.size"]
+    size *= 0.85
+    slots = []
+    for _ in range(KEY_SLOTS):
+        mark = Line2D([1.04], [1.0], ls="", transform=ax.transAxes, clip_on=False, visible=False)
+        ax.add_artist(mark)
+        label = ax.text(1.075, 1.0, "", transform=ax.transAxes, va="center", ha="left",
+                        fontsize=size, visible=False)
+        slots.append((mark, label))
+    # one line of the key, in axes fractions
+    return Key(slots, size * 1.75 / 72 * fig.dpi / max(ax.bbox.height, 1.0))
+
+
+def update_key(key: Key, entries) -> None:
+    """Fill the first slots with ``entries`` (label, marker style), hide the rest."""
+    y = 0.98
+    for i, (mark, label) in enumerate(key.slots):
+        if i >= len(entries):
+            mark.set_visible(False)
+            label.set_visible(False)
+            continue
+        text, look = entries[i]
+        lines = text.count("\n") + 1
+        y_here = y - (lines - 1) * key.step / 2
+        mark.set_data([1.04], [y_here])
+        mark.set(**look)
+        label.set_text(text)
+        label.set_y(y_here)
+        mark.set_visible(True)
+        label.set_visible(True)
+        y -= lines * key.step
 
 
 def update_polls(art: dict, frame: pd.DataFrame) -> None:
@@ -127,6 +188,7 @@ def update_polls(art: dict, frame: pd.DataFrame) -> None:
         coll.set_facecolor([MEASURE_COLORS[m] for m in measure[mine]] or "none")
     art["rings"].set_offsets(xy[frame["state_affiliated"].to_numpy(bool)])
     art["empty"].set_visible(frame.empty)
+    update_key(art["key"], legend_entries(frame))
 
 
 def _xy(frame: pd.DataFrame) -> np.ndarray:

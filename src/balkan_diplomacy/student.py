@@ -1,7 +1,10 @@
 """Student copies of the lessons: solution cells removed, a student's own edits never overwritten.
 
 ``make student`` (or ``python -m balkan_diplomacy.student [OUT]``) writes ``student/NN_*.ipynb``
-from ``notebooks/NN_*.ipynb`` with every cell tagged ``solution`` removed and everything else kept.
+from ``notebooks/NN_*.ipynb`` with every cell tagged ``solution`` removed and everything else kept,
+except cells tagged ``solutions-note`` (text about the hidden solutions, which the copy no longer
+has). In place of each exercise's solution the copy has two empty answer cells, tagged ``answer``:
+a code cell for the code and a markdown cell for the sentence of judgement the exercise asks for.
 A manifest (``student/.manifest.json``) records the hash of each file as written. On the next run a
 copy whose content still has that hash is replaced by the new version; a copy that differs (the
 student worked in it), or that the manifest does not know, is kept untouched and the new version is
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -19,13 +23,46 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTION_TAG = "solution"
+#: text that only makes sense beside the solutions (e.g. how to open them): not in the copies
+NOTE_TAG = "solutions-note"
+ANSWER_TAG = "answer"
 MANIFEST = ".manifest.json"
+EXERCISE = re.compile(r"^##\s+(Exercise\s+\d+)")
+
+
+def answer_cells(exercise: str) -> list:
+    """The two empty cells a student answers an exercise in: code, then words."""
+    code = nbformat.v4.new_code_cell(f"# {exercise}: your code\n")
+    words = nbformat.v4.new_markdown_cell(
+        f"**{exercise}, your answer in words:** double-click here, replace this line with a "
+        "sentence or two, then press Shift+Enter.")
+    slug = exercise.lower().replace(" ", "-")
+    for cell, kind in ((code, "code"), (words, "words")):
+        cell.metadata["tags"] = [ANSWER_TAG]
+        cell.id = f"answer-{slug}-{kind}"  # fixed ids: the same lesson gives the same copy
+    return [code, words]
 
 
 def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of ``nb`` without solution cells and without outputs."""
+    """A copy of ``nb`` without solution cells and without outputs; after every exercise whose
+    solution was removed, an empty code cell and an empty markdown cell to answer in."""
     out = nbformat.from_dict(json.loads(json.dumps(nb)))
-    out.cells = [c for c in out.cells if SOLUTION_TAG not in c.get("metadata", {}).get("tags", [])]
+    cells, exercise, answered = [], None, set()
+    for cell in out.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.cell_type == "markdown":
+            found = EXERCISE.match(cell.source.lstrip())
+            if found or cell.source.lstrip().startswith("## "):
+                exercise = found.group(1) if found else None
+        if NOTE_TAG in tags:
+            continue
+        if SOLUTION_TAG in tags:
+            if exercise and exercise not in answered:
+                cells += answer_cells(exercise)
+                answered.add(exercise)
+            continue
+        cells.append(cell)
+    out.cells = cells
     for cell in out.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None

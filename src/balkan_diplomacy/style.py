@@ -192,11 +192,43 @@ def canvas_png(canvas) -> bytes:
     return render.canvas_png(canvas)
 
 
-def show(fig: Figure):
-    """Display a static figure in a notebook as a PNG of fixed width (no pyplot involved)."""
-    from IPython.display import Image  # only notebooks need IPython
+class Chart:
+    """A static chart in a notebook: a PNG of fixed width with alternative text.
 
-    return Image(data=png(fig), format="png", width=IMAGE_WIDTH_PX[mode()])
+    JupyterLab draws an image/png output as an <img> without alt text (IPython's ``alt`` goes
+    into metadata it does not read), so the notebook gets an HTML <img> carrying the alt text
+    and the PNG as a data URI; image/png and text/plain stay in the bundle for other front ends.
+    """
+
+    def __init__(self, picture: bytes, width: int, alt: str):
+        self.png, self.width, self.alt = picture, width, alt
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        import base64
+
+        encoded = base64.b64encode(self.png).decode("ascii")
+        tag = (f'<img src="data:image/png;base64,{encoded}" width="{self.width}" '
+               f'alt="{html.escape(self.alt)}">')
+        return ({"text/html": tag, "image/png": encoded, "text/plain": f"[Chart] {self.alt}"},
+                {"image/png": {"width": self.width, "alt": self.alt}})
+
+
+def describe_figure(fig: Figure) -> str:
+    """Alternative text from what the figure says of itself: each axes' title and axis labels."""
+    parts = []
+    for ax in fig.axes:
+        bits = [ax.get_title()] + [f"{name} axis: {label}" for name, label in
+                                   (("x", ax.get_xlabel()), ("y", ax.get_ylabel())) if label]
+        bits = [b for b in bits if b]
+        if bits:
+            parts.append("; ".join(bits))
+    return "Chart: " + (". ".join(parts) if parts else "no title") + "."
+
+
+def show(fig: Figure, alt: str | None = None) -> Chart:
+    """Display a static figure in a notebook as a PNG of fixed width (no pyplot involved), with
+    ``alt`` as its alternative text (by default: its titles and axis labels)."""
+    return Chart(png(fig), IMAGE_WIDTH_PX[mode()], alt or describe_figure(fig))
 
 
 def svg(fig: Figure) -> bytes:
@@ -222,9 +254,16 @@ def empty_message(ax, text: str = "Nothing to show for this selection"):
 
 def table_styles() -> list[dict]:
     """CSS of our tables in the current mode (selector relative to the table, properties)."""
+    # text wraps (white-space: normal): a cell is shown whole, never cut (see frames.py)
     return [{"selector": "", "props": [("font-size", _TABLE_FONT[mode()])]},
-            {"selector": "th", "props": [("text-align", "left")]},
-            {"selector": "td", "props": [("text-align", "left"), ("vertical-align", "top")]}]
+            {"selector": "th", "props": [("text-align", "left"), ("white-space", "normal")]},
+            {"selector": "td", "props": [("text-align", "left"), ("vertical-align", "top"),
+                                         ("white-space", "normal")]}]
+
+
+def table_font_size() -> str:
+    """The font size of tables in the current mode (CSS, relative to the page's)."""
+    return _TABLE_FONT[mode()]
 
 
 class Table:

@@ -17,7 +17,7 @@ from typing import Callable
 
 import ipywidgets
 
-from . import style
+from . import access, style
 
 
 #: Said in place of a widget where Jupyter widgets cannot show (see Explorer.__repr__).
@@ -62,7 +62,11 @@ class Explorer(ipywidgets.VBox):
         head = [ipywidgets.HTML(f"<b>{html.escape(title)}</b>", style=self.caption.style)
                 ] if title else []
         rows = list(above or []) or [_control_rows(controls)]
-        super().__init__(head + rows + [self.image, self.caption, self.alt])
+        # in the browser: the image's alt text (what the chart shows now) and the slider
+        # handles' names, which ipywidgets cannot set (see access.py)
+        self.access = access.Access(alt=alt_text)
+        super().__init__(head + rows + [self.image, self.caption, self.alt, self.access])
+        self.add_class(access.HOST_CLASS)
         for widget in controls.values():
             widget.observe(self.update, names="value")
         self.update()
@@ -113,12 +117,14 @@ class Explorer(ipywidgets.VBox):
             sentence = self.render(self.values())
             self.last_error = None
             self.caption.value = f'<span class="bd-caption">{html.escape(sentence)}</span>'
+            self.access.alt = f"{self.alt_text} Now shown: {sentence}"
         except Exception as exc:  # noqa: BLE001 - a control must never raise in class
             self.last_error = "".join(traceback.format_exception(exc))
             self.caption.value = ('<span class="bd-error" style="color:#a00">This selection '
                                   f"could not be drawn ({html.escape(type(exc).__name__)}: "
                                   f"{html.escape(str(exc))}).</span>")
             key = None  # never reuse a failed drawing
+            self.access.alt = f"{self.alt_text} This selection could not be drawn."
         if self.draw_images:
             cache = self._png_cache
             if cache is None or key is None or key not in cache:
