@@ -148,15 +148,16 @@ def draw_swimlanes(ax, steps: pd.DataFrame, until: pd.Timestamp,
 
     Draws a white dot at every EU step, the 2025 'perspective' band and the article's date.
     Returns a dict: lanes {country: PolyCollection}, dots {country: Line2D},
-    names {country: Text}, stage_text {country: Text}, until_line (Line2D), band, article_line,
-    empty (Text). y positions are 0, 1, ... from the top; x is in decimal years.
+    names {country: Text}, stage_text {country: Text}, until_line (Line2D), band, band_label,
+    article_line, empty (Text). y positions are 0, 1, ... from the top; x is in decimal years.
     """
     if lanes is None:  # (the explorer passes the lanes it has already worked out)
         lanes = _lanes(steps, status_segments(steps, until), until)
     art = {"lanes": {}, "dots": {}, "names": {}, "stage_text": {}}
     with style.context():
         art["band"] = ax.axvspan(2025, 2026, color=style.OKABE_ITO["yellow"], alpha=0.35, lw=0)
-        ax.text(2025.5, -0.95, "2025\n'perspective'", ha="center", va="bottom", fontsize="small")
+        art["band_label"] = ax.text(2025.5, -0.95, "2025\n'perspective'", ha="center",
+                                    va="bottom", fontsize="small")
         art["article_line"] = ax.axvline(decimal_year(ARTICLE_DATE), color="black", ls="--", lw=1.2)
         ax.text(decimal_year(ARTICLE_DATE) - 0.2, -0.95, "article\n22 Jan 2019", ha="right",
                 va="bottom", fontsize="small")
