@@ -20,11 +20,13 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-# every press draws a new image: the explorer keeps no PNG of a state seen before (the
-# measure is a drawing's, the slow case, not a state shown again from the cache)
+# cold=True: every press draws a new image (the explorer keeps no PNG and draws nothing ahead:
+# the slow case); cold=False: the explorer as a class has it (PNGs kept, the next states drawn
+# ahead while the kernel is idle)
 NOTEBOOK_SOURCE = ("from balkan_diplomacy import widgets\n"
                    "explorer = dict(widgets.explorer_builders())[{label!r}]()\n"
-                   "explorer.IMAGES_KEPT = 0\n"
+                   "if {cold}:\n"
+                   "    explorer.IMAGES_KEPT = 0\n"
                    "explorer")
 # the control pressed: a slider's handle if the explorer has one, else its first list
 CONTROLS = [".widget-slider .noUi-handle", ".widget-dropdown select",
@@ -79,12 +81,12 @@ def _write_notebook(server, name: str, source: str) -> str:
     return name
 
 
-def key_to_image_ms(session, label: str, presses: int = 20) -> list[float]:
+def key_to_image_ms(session, label: str, presses: int = 20, cold: bool = False) -> list[float]:
     """Milliseconds from each of ``presses`` changes of the explorer ``label``'s control (see
     CONTROLS) to its new image: an arrow key on a slider (the direction turns at the end of its
     range), the next option of a list (as chosen with the mouse; timed from its input event)."""
     bt, server, browser = session
-    name = _write_notebook(server, "bench.ipynb", NOTEBOOK_SOURCE.format(label=label))
+    name = _write_notebook(server, "bench.ipynb", NOTEBOOK_SOURCE.format(label=label, cold=cold))
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         lab = bt.LabNotebook(page, server, name).open()
@@ -113,7 +115,8 @@ def key_to_image_ms(session, label: str, presses: int = 20) -> list[float]:
                 page.evaluate("() => { window.__key = null; }")
                 direction, turned = 1 - direction, turned + 1
                 if turned > 2:
-                    raise RuntimeError(f"{label}: no key press or choice changes the chart")
+                    raise RuntimeError(f"{label}: no key press or choice changes the chart") \
+                        from None
             page.wait_for_timeout(150)  # let the kernel go idle between presses
         return page.evaluate("() => window.__times")[:presses]
     finally:

@@ -27,7 +27,7 @@ def test_dashboard_is_committed_clean():
 def test_dashboard_runs_clean():
     nb = execute(DASHBOARD)
     widgets = 0
-    for cell, out in outputs_of(nb):
+    for _cell, out in outputs_of(nb):
         assert out.output_type != "error", f"{out.get('ename')}: {out.get('evalue')}"
         if out.output_type == "stream":
             assert out.name != "stderr", f"printed to stderr:\n{out.text[:500]}"

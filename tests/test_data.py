@@ -35,8 +35,7 @@ def test_every_source_is_complete_and_used(tables):
         for col in frame.columns:
             if name != "sources" and col.endswith("source_id"):
                 used |= set(frame[col].dropna())
-            elif pd.api.types.is_string_dtype(frame[col]) and not isinstance(
-                    frame[col].dtype, pd.CategoricalDtype):  # (object on pandas 2, str on 3)
+            elif pd.api.types.is_string_dtype(frame[col].dtype):  # (object on pandas 2, str on 3)
                 # a note may cite a further source by its id in square brackets: [source-id]
                 for text in frame[col].dropna():
                     cited_in_notes |= set(re.findall(r"\[([a-z0-9][a-z0-9-]*[a-z0-9])\]", text))

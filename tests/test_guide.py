@@ -95,7 +95,7 @@ def test_guide_runs_clean(guide_nb):
     if called - set(NUMBERS):
         pytest.skip(f"lessons not written yet: {sorted(called - set(NUMBERS))}")
     nb = execute(GUIDE)
-    for cell, out in outputs_of(nb):
+    for _cell, out in outputs_of(nb):
         assert out.output_type != "error", f"{out.get('ename')}: {out.get('evalue')}"
         if out.output_type == "stream":
             assert out.name != "stderr", f"printed to stderr:\n{out.text[:500]}"

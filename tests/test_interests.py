@@ -59,7 +59,7 @@ def test_draw_matrix(table):
 
 def _visible_total(explorer):
     total = 0
-    for key, text in explorer.artists.texts.items():
+    for _key, text in explorer.artists.texts.items():
         if text.get_visible() and text.get_text() != "–":
             a, o = text.get_text().replace(" article · ", " ").replace(" own", "").split()
             total += int(a) + int(o)

@@ -1,5 +1,6 @@
 """The PNG writer and the blitting explorer: public matplotlib only, and honest about it."""
 
+import asyncio
 import io
 
 import numpy as np
@@ -115,3 +116,40 @@ def test_states_seen_before_come_from_the_cache_when_kept(cache):
     explorer.controls["year"].value = 2000
     assert explorer.image.value == first
     assert explorer.images_drawn == drawn + (0 if cache else 1)
+
+
+def test_in_a_kernel_the_next_states_are_drawn_ahead_while_idle():
+    """In a running event loop (a kernel), the states one step along the control just moved
+    are drawn when the kernel is idle: the next key press finds its PNG ready, and that PNG is
+    what a full drawing of that state shows. The artists are left showing the state on screen."""
+    def render_fn(values, moving, still, label):
+        moving.set_ydata([0, values["year"] - 2000])
+        return f"year {values['year']}"
+
+    explorer, _ = _tiny_explorer(render_fn, above=False)
+    slider = explorer.controls["year"]
+
+    async def step_and_wait():
+        slider.value = 2001
+        drawn = explorer.images_drawn
+        assert explorer.artists["moving"].get_ydata()[1] == 1
+        await asyncio.sleep(10 * explorer.PREPARE_AFTER)
+        return drawn
+
+    drawn = asyncio.run(step_and_wait())
+    assert explorer.images_drawn == drawn + 1  # 2002 drawn ahead (2000 was shown before)
+    assert explorer.artists["moving"].get_ydata()[1] == 1  # still the state on screen
+    slider.value = 2002
+    assert explorer.images_drawn == drawn + 1  # ready: nothing drawn on the press
+    assert (_decode(explorer.image.value) == _decode(explorer.full_png())).all()
+    assert explorer.caption.value.endswith("year 2002</span>")
+
+
+def test_outside_a_kernel_nothing_is_drawn_ahead():
+    def render_fn(values, moving, still, label):
+        moving.set_ydata([0, values["year"] - 2000])
+        return "changed"
+
+    explorer, _ = _tiny_explorer(render_fn)
+    explorer.controls["year"].value = 2001
+    assert explorer.images_drawn == 2  # the first drawing and this change, nothing more

@@ -18,7 +18,6 @@ from itertools import product
 import numpy as np
 import pandas as pd
 from matplotlib.collections import PolyCollection
-from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from . import data, style, widgets
@@ -250,7 +249,7 @@ def swimlane_explorer(members: pd.DataFrame | None = None,
     sources = data.load("sources") if sources is None else sources
     steps = eu_steps(members)
     now = data_as_of(members, sources)
-    dates = {f"22 January 2019 (the article)": ARTICLE_DATE,
+    dates = {"22 January 2019 (the article)": ARTICLE_DATE,
              f"{data.format_date(now, 'day')} (latest data)": now}
     country = widgets.dropdown([("All countries", "")] + [(c, c) for c in COUNTRIES],
                                description="Country")

@@ -1,9 +1,9 @@
 """Write every chart of the set at its default settings to figures/ (PNG for slides, and SVG).
 
 Run ``make figures`` (or ``python -m balkan_diplomacy.figures``). Each lesson module
-(``balkan_diplomacy.LESSON_MODULES``) lists its charts in ``FIGURES``; ``figures/index.csv`` records each file's title, alt text and source. The
-output is the same byte for byte on every run (no timestamps, fixed SVG ids), so a test can tell
-when figures/ is out of date with the data.
+(``balkan_diplomacy.LESSON_MODULES``) lists its charts in ``FIGURES``; ``figures/index.csv``
+records each file's title, alt text and source. The output is the same byte for byte on every
+run (no timestamps, fixed SVG ids), so a test can tell when figures/ is out of date with the data.
 """
 
 from __future__ import annotations

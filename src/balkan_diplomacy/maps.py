@@ -173,7 +173,7 @@ def draw_status_map(ax, region: dict, levels: pd.Series, organisation: str) -> M
         if "XK" in art.patches:  # a dashed border needs more weight to be seen
             art.patches["XK"].set_linewidth(1.6)
             art.patches["XK"].set_zorder(2.5)
-        for code, (start, end) in LEADER.items():
+        for start, end in LEADER.values():
             art.leaders += ax.plot(*zip(start, end), color="#333333", linewidth=0.8, zorder=4)
         for code in FOCUS:
             x, y = LABEL_AT[code]

@@ -10,11 +10,11 @@ of fixed width (sharp, no flicker). Tests drive ``explorer.controls`` and read
 
 from __future__ import annotations
 
+import asyncio
 import html
 import traceback
 from collections import OrderedDict
-from collections.abc import Mapping
-from typing import Callable
+from collections.abc import Callable, Mapping
 
 import ipywidgets
 
@@ -32,6 +32,9 @@ class Explorer(ipywidgets.VBox):
     draw_images = True
     #: States whose PNG is kept (a chart's PNG is 30-100 kB).
     IMAGES_KEPT = 256
+    #: Seconds the kernel must stay idle after a change before the states next to it (the
+    #: slider's next and previous values, a list's next and previous options) are drawn ahead
+    PREPARE_AFTER = 0.05
 
     def __init__(self, controls: dict, figure, artists, render: Callable[[dict], str],
                  alt_text: str, title: str = "", above: list | None = None,
@@ -55,6 +58,7 @@ class Explorer(ipywidgets.VBox):
         self.last_error: str | None = None
         self.renders = 0
         self.images_drawn = 0  # PNGs drawn (the others came from the cache)
+        self._planned = 0  # changes so far whose neighbours were planned (see _prepare_neighbours)
         # no tooltip: ipywidgets 8's front end cannot draw an Image that has one (it reads the
         # description an Image lacks); the alt text is shown under the chart instead
         # image, caption and description share one layout (and the texts one style): one
@@ -168,6 +172,56 @@ class Explorer(ipywidgets.VBox):
                 self.caption.value = ('<span class="bd-error" style="color:#a00">This chart could '
                                       f"not be redrawn ({html.escape(str(exc))}).</span>")
         self.renders += 1
+        if change is not None and key is not None:
+            self._prepare_neighbours(change)
+
+    def _prepare_neighbours(self, change) -> None:
+        """In a running kernel, draw ahead the states one step away along the control just
+        moved, each when the kernel has been idle PREPARE_AFTER seconds, into the PNG cache: a
+        student stepping through years finds the next one ready. Each is one callback on the
+        kernel's event loop, so a key press waits at most for one drawing; a newer change
+        cancels what the older one planned. Outside a kernel's loop (tests, scripts) nothing
+        is planned."""
+        if self._png_cache is None or self.IMAGES_KEPT <= 0 or not self.draw_images:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        name = next((n for n, w in self.controls.items() if w is change.get("owner")), None)
+        if name is None or isinstance(change["owner"], ipywidgets.SelectMultiple):
+            return
+        options = allowed_values(change["owner"]) or []
+        if change["new"] not in options:
+            return
+        at = options.index(change["new"])
+        here = self.values()
+        self._planned += 1
+        plan = self._planned
+        for step, index in enumerate((at + 1, at - 1)):
+            if 0 <= index < len(options):
+                state = {**here, name: options[index]}
+                loop.call_later(self.PREPARE_AFTER * (step + 1), self._prepare, state, here, plan)
+
+    def _prepare(self, state: dict, here: dict, plan: int) -> None:
+        key = repr(sorted(state.items()))
+        if plan != self._planned or key in self._png_cache or self.values() != here:
+            return  # a newer change came, or this state is ready already
+        try:
+            self.render(state)
+            picture = self._blit_png()
+        except Exception:  # noqa: BLE001 - drawn ahead only: the real change will say what fails
+            picture = None
+        finally:
+            try:
+                self.render(here)  # the artists show the state on screen again
+            except Exception:  # noqa: BLE001 - (it was drawn a moment ago)
+                pass
+        if picture is not None:
+            self.images_drawn += 1
+            self._png_cache[key] = picture
+            if len(self._png_cache) > self.IMAGES_KEPT:
+                self._png_cache.popitem(last=False)
 
     def _draw_picture(self, key) -> None:
         """The chart's PNG into the Image widget: kept from before (``cache_images``), blitted,
