@@ -235,8 +235,9 @@ class Table:
         self._styles = table_styles()  # the mode when it was made, like a chart
 
     def to_html(self) -> str:
-        body = self.frame.to_html(index=False, escape=True, na_rep="–", border=0,
-                                  classes="bd-table")
+        # (pandas 2 writes a None in a text column as "None", not na_rep: made NaN first)
+        frame = self.frame.mask(self.frame.isna(), float("nan"))
+        body = frame.to_html(index=False, escape=True, na_rep="–", border=0, classes="bd-table")
         # the rules go on each cell: JupyterLab's own stylesheet right-aligns table cells and
         # wins over a <style> block; every cell's text is escaped, so no "<td>" is ever content
         css = {rule["selector"] or "table": "; ".join(f"{k}: {v}" for k, v in rule["props"])
