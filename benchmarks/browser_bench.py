@@ -111,10 +111,11 @@ def key_to_image_ms(session, label: str, presses: int = 20, cold: bool = False) 
                 page.wait_for_function(f"() => window.__times.length > {count}",
                                        timeout=3_000, polling="raf")
                 turned = 0
-            except Exception:  # noqa: BLE001 - nothing changed: at an end, turn round
+            except Exception:  # noqa: BLE001 - no new image: at an end (turn round), or a
+                # state that looks the same as the last (the same PNG: the image stays)
                 page.evaluate("() => { window.__key = null; }")
                 direction, turned = 1 - direction, turned + 1
-                if turned > 2:
+                if turned > 6:
                     raise RuntimeError(f"{label}: no key press or choice changes the chart") \
                         from None
             page.wait_for_timeout(150)  # let the kernel go idle between presses

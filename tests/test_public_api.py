@@ -125,3 +125,16 @@ def test_the_scan_finds_private_uses(source):
 ])
 def test_the_scan_allows_the_package_own_private_names(source):
     assert private_uses(source) == []
+
+
+def test_explorer_private_state_does_not_shadow_ipywidgets_names():
+    """Explorer is an ipywidgets.VBox: its own private attributes must not be names that
+    ipywidgets or traitlets use inside the widget."""
+    from balkan_diplomacy import widgets
+
+    explorer = dict(widgets.explorer_builders())["polls.poll_explorer"]()
+    box = widgets.ipywidgets.VBox()
+    library = set(dir(widgets.ipywidgets.VBox)) | set(vars(box))
+    mine = {name for name in vars(explorer) if _private(name)} - set(vars(box))
+    assert mine, "the explorer keeps some private state of its own"
+    assert not mine & library
