@@ -23,14 +23,18 @@ ROOT = Path(__file__).resolve().parents[1]
 # cold=True: every press draws a new image (the explorer keeps no PNG and draws nothing ahead:
 # the slow case); cold=False: the explorer as a class has it (PNGs kept, the next states drawn
 # ahead while the kernel is idle)
-NOTEBOOK_SOURCE = ("from balkan_diplomacy import widgets\n"
+NOTEBOOK_SOURCE = ("import ipywidgets\n"
+                   "from balkan_diplomacy import widgets\n"
                    "explorer = dict(widgets.explorer_builders())[{label!r}]()\n"
                    "if {cold}:\n"
                    "    explorer.IMAGES_KEPT = 0\n"
+                   "# the control pressed: a slider of one value, else a list of one choice\n"
+                   "kinds = (ipywidgets.IntSlider, ipywidgets.Dropdown)\n"
+                   "pressed = next((w for kind in kinds for w in explorer.controls.values()\n"
+                   "                if type(w) is kind), next(iter(explorer.controls.values())))\n"
+                   "pressed.add_class('bd-bench')\n"
                    "explorer")
-# the control pressed: a slider's handle if the explorer has one, else its first list
-CONTROLS = [".widget-slider .noUi-handle", ".widget-dropdown select",
-            ".widget-select-multiple select", ".widget-select select"]
+CONTROLS = [".bd-bench .noUi-handle", ".bd-bench select", "select.bd-bench"]
 WATCH = """() => {
   window.__times = [];
   const start = () => { if (!window.__key) window.__key = performance.now(); };
