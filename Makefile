@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test install dashboard figures student register bench bench-class clean-venv
+.PHONY: lab test lint install dashboard figures student register bench bench-class clean-venv
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
@@ -25,6 +25,10 @@ lab: $(STAMP)
 ## Run the whole test suite (data, loader, charts, widgets, every notebook).
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## Lint the code (ruff, settings in pyproject.toml); CI runs it too.
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 ## Regenerate every chart into figures/ (PNG and SVG, with figures/index.csv).
 figures: $(STAMP)

@@ -12,7 +12,8 @@ shared machines drift:
 2. widget response: every explorer's controls driven through 50 changes in-process, timed from
    the new value to the finished PNG, against a naive rebuild of the whole chart per change
    (measured first, while this process is as fresh as a kernel);
-3. in the browser (where Chromium is installed): key press on a slider to the new image in Lab;
+3. in the browser (where Chromium is installed): key press on each explorer's first control to
+   the new image in Lab, for every explorer;
    and, for information, "Restart Kernel and Run All" of each lesson in Lab against the floor
    (browser and Jupyter server included: what an instructor waits for, one pass);
 4. import and load: the package and every table, beyond pandas and matplotlib themselves;
@@ -33,7 +34,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import ipywidgets
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -196,13 +196,17 @@ def _percentile(values, q):
 
 
 def bench_widgets(changes: int) -> None:
+    """Each explorer driven through ``changes`` changes, cycling through its controls' values
+    (so some states are seen again, as when a student moves a slider back and forth: those
+    PNGs come from the explorer's cache). The first view of a state (a drawing) is reported
+    apart: its median must stay under 50 ms."""
     for label, build in widgets.explorer_builders():
         explorer = build()
         cycles = {k: value_cycle(w) for k, w in explorer.controls.items()}
         cycles = {k: c for k, c in cycles.items() if c is not None}
         if not cycles:
             continue
-        times = []
+        times, drawn = [], []
         controls = itertools.cycle(cycles.items())
         for _ in range(changes):
             key, values = next(controls)
@@ -210,20 +214,25 @@ def bench_widgets(changes: int) -> None:
             new = next(values)
             if new == widget.value:
                 new = next(values)
+            before = explorer.images_drawn
             start = time.perf_counter()
             widget.value = new  # observe -> render -> PNG, synchronously
             times.append((time.perf_counter() - start) * 1000)
+            if explorer.images_drawn > before:
+                drawn.append(times[-1])
         naive = []
         for _ in range(max(10, changes // 5)):
             start = time.perf_counter()
             build()  # a chart built from scratch: what interact() or plt.subplots per change costs
             naive.append((time.perf_counter() - start) * 1000)
         med, p95 = statistics.median(times), _percentile(times, 95)
+        first = statistics.median(drawn) if drawn else 0.0
         speedup = statistics.median(naive) / med
-        ok = med < 30 and p95 < 60 and speedup >= 3
-        record(f"widget {label}", f"median {med:.1f} ms, p95 {p95:.1f} ms, "
-               f"{speedup:.1f}x faster than rebuild ({statistics.median(naive):.0f} ms)",
-               "< 30 ms, < 60 ms, >= 3x", ok)
+        ok = med < 30 and p95 < 60 and speedup >= 3 and first < 50
+        record(f"widget {label}", f"median {med:.1f} ms, p95 {p95:.1f} ms, first view of a "
+               f"state {first:.1f} ms ({len(drawn)} of {changes}), {speedup:.1f}x faster than "
+               f"rebuild ({statistics.median(naive):.0f} ms)",
+               "< 30, < 60, first < 50 ms, >= 3x", ok)
 
 
 # ---------------------------------------------------------------- 4: import and load
@@ -270,10 +279,19 @@ def bench_browser(presses: int, lab_run_all: bool = True) -> None:
                "< 100 ms", None)
         return
     with browser_bench.lab_session() as session:
-        times = browser_bench.key_to_image_ms(session, presses)
-        med = statistics.median(times)
-        record("browser key press -> new image (JupyterLab)",
-               f"median {med:.0f} ms over {len(times)} presses", "< 100 ms", med < 100)
+        for label, _ in widgets.explorer_builders():
+            try:
+                times = browser_bench.key_to_image_ms(session, label, presses)
+                cold = browser_bench.key_to_image_ms(session, label, presses, cold=True)
+            except Exception as exc:  # noqa: BLE001 - one explorer's failure: said, not fatal
+                record(f"browser key press -> new image, {label}", f"not measured ({exc})",
+                       "< 100 ms", False)
+                continue
+            med = statistics.median(times)
+            record(f"browser key press -> new image, {label}",
+                   f"median {med:.0f} ms over {len(times)} presses (max {max(times):.0f}); "
+                   f"every image drawn on the press: median {statistics.median(cold):.0f} ms",
+                   "< 100 ms", med < 100)
         if not lab_run_all:
             return
         # for information: the issue's run-all target is the kernel's time (above); here is

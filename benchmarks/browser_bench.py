@@ -20,12 +20,26 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK_SOURCE = ("from balkan_diplomacy import nato\n"
-                   "explorer = nato.membership_explorer()\n"
+# cold=True: every press draws a new image (the explorer keeps no PNG and draws nothing ahead:
+# the slow case); cold=False: the explorer as a class has it (PNGs kept, the next states drawn
+# ahead while the kernel is idle)
+NOTEBOOK_SOURCE = ("import ipywidgets\n"
+                   "from balkan_diplomacy import widgets\n"
+                   "explorer = dict(widgets.explorer_builders())[{label!r}]()\n"
+                   "if {cold}:\n"
+                   "    explorer.IMAGES_KEPT = 0\n"
+                   "# the control pressed: a slider of one value, else a list of one choice\n"
+                   "kinds = (ipywidgets.IntSlider, ipywidgets.Dropdown)\n"
+                   "pressed = next((w for kind in kinds for w in explorer.controls.values()\n"
+                   "                if type(w) is kind), next(iter(explorer.controls.values())))\n"
+                   "pressed.add_class('bd-bench')\n"
                    "explorer")
+CONTROLS = [".bd-bench .noUi-handle", ".bd-bench select", "select.bd-bench"]
 WATCH = """() => {
   window.__times = [];
-  document.addEventListener('keydown', () => { window.__key = performance.now(); }, true);
+  const start = () => { if (!window.__key) window.__key = performance.now(); };
+  document.addEventListener('keydown', start, true);
+  document.addEventListener('input', start, true);
   const img = document.querySelector('img.widget-image');
   new MutationObserver(() => {
     if (window.__key) { window.__times.push(performance.now() - window.__key); window.__key = null; }
@@ -71,25 +85,45 @@ def _write_notebook(server, name: str, source: str) -> str:
     return name
 
 
-def key_to_image_ms(session, presses: int = 20) -> list[float]:
-    """Milliseconds from each of ``presses`` ArrowRight/ArrowLeft presses to the new image."""
+def key_to_image_ms(session, label: str, presses: int = 20, cold: bool = False) -> list[float]:
+    """Milliseconds from each of ``presses`` changes of the explorer ``label``'s control (see
+    CONTROLS) to its new image: an arrow key on a slider (the direction turns at the end of its
+    range), the next option of a list (as chosen with the mouse; timed from its input event)."""
     bt, server, browser = session
-    name = _write_notebook(server, "bench.ipynb", NOTEBOOK_SOURCE)
+    name = _write_notebook(server, "bench.ipynb", NOTEBOOK_SOURCE.format(label=label, cold=cold))
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         lab = bt.LabNotebook(page, server, name).open()
         lab.run_all()
         page.locator("img.widget-image").first.wait_for(state="visible")
         page.evaluate(WATCH)
-        handle = page.locator(".widget-slider .noUi-handle").first
-        handle.focus()
-        for i in range(presses):
-            # walk back and forth inside the slider's range
-            handle.press("ArrowLeft" if (i // 10) % 2 == 0 else "ArrowRight")
-            page.wait_for_function(f"() => window.__times.length > {i}",
-                                   timeout=10_000, polling="raf")
+        control = next(page.locator(css).first for css in CONTROLS
+                       if page.locator(css).count())
+        control.focus()
+        slider = "noUi" in str(control)
+        options = [] if slider else control.locator("option").evaluate_all(
+            "(os) => os.map((o) => o.value)")
+        direction, turned, step = 0, 0, 0
+        while len(page.evaluate("() => window.__times")) < presses:
+            count = len(page.evaluate("() => window.__times"))
+            if slider:
+                control.press(["ArrowLeft", "ArrowRight"][direction])
+            else:  # a list: the next option chosen (as a click would), walking down the list
+                step += 1
+                control.select_option(options[step % len(options)])
+            try:
+                page.wait_for_function(f"() => window.__times.length > {count}",
+                                       timeout=3_000, polling="raf")
+                turned = 0
+            except Exception:  # noqa: BLE001 - no new image: at an end (turn round), or a
+                # state that looks the same as the last (the same PNG: the image stays)
+                page.evaluate("() => { window.__key = null; }")
+                direction, turned = 1 - direction, turned + 1
+                if turned > 6:
+                    raise RuntimeError(f"{label}: no key press or choice changes the chart") \
+                        from None
             page.wait_for_timeout(150)  # let the kernel go idle between presses
-        return page.evaluate("() => window.__times")
+        return page.evaluate("() => window.__times")[:presses]
     finally:
         page.close()
         server.shutdown_sessions()
@@ -153,5 +187,5 @@ def lab_run_all(session, notebooks: list[str], floor_source: str) -> dict[str, t
 
 if __name__ == "__main__":
     with lab_session() as session:
-        result = key_to_image_ms(session)
+        result = key_to_image_ms(session, "nato.membership_explorer")
     print(", ".join(f"{t:.0f}" for t in result))

@@ -199,7 +199,7 @@ async def reader(ws, st: Student) -> None:
                 st.waiting_image[1].set_result(time.perf_counter())
 
 
-async def run_student(st: Student, server: "Server", cells: list[str], start_at: float,
+async def run_student(st: Student, server: Server, cells: list[str], start_at: float,
                       run_until_after_ready: float, timeout: float) -> None:
     await asyncio.sleep(max(0.0, start_at - time.monotonic()))
     t0 = time.perf_counter()
@@ -300,7 +300,7 @@ class Server:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     self.stop()
                     raise RuntimeError("the Jupyter server did not start:\n"
-                                       + self.log.read_text()[-2000:])
+                                       + self.log.read_text()[-2000:]) from None
                 time.sleep(0.25)
 
     def api(self, path: str, method: str = "GET", body: dict | None = None):
@@ -379,7 +379,7 @@ async def sample(server: Server, samples: dict, stop: asyncio.Event) -> None:
             pass
         try:
             await asyncio.wait_for(stop.wait(), 1.0)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
 

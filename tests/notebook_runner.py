@@ -13,10 +13,21 @@ ROOT = Path(__file__).resolve().parents[1]
 OFFLINE = Path(__file__).resolve().parent / "offline"
 
 
+#: Warnings the libraries raise in their own start-up or shutdown, ignored by category and the
+#: module that raises them (PYTHONWARNINGS's module field is the whole module name): any
+#: other warning in a kernel, the package's and the notebooks' own included, is an error.
+LIBRARY_WARNINGS = [
+    # ipykernel's own shutdown notice
+    "ignore::PendingDeprecationWarning",
+    # Python 3.12+: tornado's IOLoop.current() calls asyncio.get_event_loop() while the
+    # kernel starts ("There is no current event loop"); the kernel dies without this
+    "ignore::DeprecationWarning:tornado.ioloop",
+]
+
+
 def kernel_env(extra_path: str | None = None) -> dict:
     env = dict(os.environ)
-    # any warning in a cell is an error; the ignore is ipykernel's own shutdown notice
-    env["PYTHONWARNINGS"] = "error,ignore::PendingDeprecationWarning"
+    env["PYTHONWARNINGS"] = ",".join(["error", *LIBRARY_WARNINGS])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(OFFLINE), extra_path) if p)
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     return env

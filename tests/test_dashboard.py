@@ -2,7 +2,8 @@
 
 tests/test_notebooks.py only globs the lessons (NN_*.ipynb); this is the same check for the
 dashboard, plus: every explorer of the lessons has a tab (balkan_diplomacy/dashboard.py), and
-each tab shows a caption, its explorer and a source line. Its browser test (Voila in Chromium) is tests/browser/test_voila.py.
+each tab shows a caption, its explorer and a source line. Its browser test (Voila in Chromium)
+is tests/browser/test_voila.py.
 """
 
 import html
@@ -32,7 +33,7 @@ def test_dashboard_is_committed_clean():
 def test_dashboard_runs_clean():
     nb = execute(DASHBOARD)
     widgets = 0
-    for cell, out in outputs_of(nb):
+    for _cell, out in outputs_of(nb):
         assert out.output_type != "error", f"{out.get('ename')}: {out.get('evalue')}"
         if out.output_type == "stream":
             assert out.name != "stderr", f"printed to stderr:\n{out.text[:500]}"

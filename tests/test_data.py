@@ -37,7 +37,7 @@ def test_every_source_is_complete_and_used(tables):
         for col in frame.columns:
             if name != "sources" and col.endswith("source_id"):
                 used |= set(frame[col].dropna())
-            elif frame[col].dtype == "str":
+            elif pd.api.types.is_string_dtype(frame[col].dtype):  # (object on pandas 2, str on 3)
                 # a note may cite a further source by its id in square brackets: [source-id]
                 for text in frame[col].dropna():
                     cited_in_notes |= set(re.findall(r"\[([a-z0-9][a-z0-9-]*[a-z0-9])\]", text))
@@ -222,9 +222,8 @@ def _same_size_edit(path, old, new):
 
 
 def test_an_edit_of_the_same_size_is_seen_at_once_and_later(data_copy):
-    """The package's hash is reused while the files' size, times and inode stay the same:
-    an edit that keeps the size is still seen, both right after a save (racy: hashed) and
-    for a file with an old modification time (its ctime changes, whatever mtime says)."""
+    """The package is known by its files' content: an edit that keeps the size is seen both
+    right after a save and with an old modification time put back."""
     import os
 
     events = data_copy / "events.csv"

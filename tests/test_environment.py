@@ -43,3 +43,22 @@ def test_every_dependency_has_a_tested_lower_bound():
 
 def test_conda_env_installs_the_helper_package():
     assert "- -e ." in (ROOT / "environment.yml").read_text(encoding="utf-8")
+
+
+def lowest_pins():
+    pins = {}
+    for line in (ROOT / "ci" / "constraints-lowest.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+def test_lowest_constraints_pin_every_lower_bound():
+    """CI's second run installs ci/constraints-lowest.txt: every lower bound, exactly (and
+    maybe a library they use, of the same time)."""
+    bounds = {name: bound.removeprefix(">=") for name, bound in pip_requirements().items()
+              if name != "python"}
+    pins = lowest_pins()
+    assert {name: pins.get(name) for name in bounds} == bounds

@@ -98,7 +98,7 @@ def test_guide_runs_clean(guide_nb):
     if called - set(NUMBERS):
         pytest.skip(f"lessons not written yet: {sorted(called - set(NUMBERS))}")
     nb = execute(GUIDE)
-    for cell, out in outputs_of(nb):
+    for _cell, out in outputs_of(nb):
         assert out.output_type != "error", f"{out.get('ename')}: {out.get('evalue')}"
         if out.output_type == "stream":
             assert out.name != "stderr", f"printed to stderr:\n{out.text[:500]}"
@@ -158,7 +158,7 @@ def test_run_sheet_minutes_add_up_to_the_lesson(nn):
 def test_cut_advice_names_sections_the_lesson_has(nn):
     headings = [s["heading"] for s in guide._headed_sections(nn)]
     assert guide.CUT_WHEN_SHORT.get(nn), f"lesson {nn}: no advice for a short class"
-    for head, how in guide.CUT_WHEN_SHORT[nn]:
+    for head, _how in guide.CUT_WHEN_SHORT[nn]:
         assert any(h.startswith(head) for h in headings), f"lesson {nn}: no section {head!r}"
 
 

@@ -1,6 +1,5 @@
 """The region map: the boundary file, the status levels, the drawing and the year explorer."""
 
-import json
 
 import pandas as pd
 import pytest

@@ -3,7 +3,6 @@
 import html
 import json
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -22,7 +21,7 @@ def test_there_are_lessons():
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_notebook_runs_clean(path):
     nb = execute(path)
-    for cell, out in outputs_of(nb):
+    for _cell, out in outputs_of(nb):
         assert out.output_type != "error", f"{path.name}: {out.get('ename')}: {out.get('evalue')}"
         if out.output_type == "stream":
             assert out.name != "stderr", f"{path.name}: printed to stderr:\n{out.text[:500]}"

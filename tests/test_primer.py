@@ -153,7 +153,8 @@ def _cells(path: Path) -> list[dict]:
 
 def _python(code: str) -> str:
     """A cell's code without IPython's magics and shell escapes, which are not Python."""
-    return "\n".join(l for l in code.splitlines() if not l.lstrip().startswith(("%", "!")))
+    return "\n".join(line for line in code.splitlines()
+                     if not line.lstrip().startswith(("%", "!")))
 
 
 def _imports(cells: list[dict]) -> set[str]:
@@ -237,7 +238,7 @@ def test_each_primer_cell_is_short_and_explained():
     cells = _cells(PRIMER)
     for i, cell in enumerate(cells):
         if cell["cell_type"] == "code" and PRIMER_TAG in cell["tags"]:
-            lines = [l for l in cell["text"].splitlines() if l.strip()]
+            lines = [line for line in cell["text"].splitlines() if line.strip()]
             assert len(lines) <= 6, f"primer cell {i} has {len(lines)} lines: keep it short"
             before = cells[i - 1]
             assert before["cell_type"] == "markdown" and before["text"].strip(), \

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import shutil
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -316,9 +315,9 @@ def test_not_utf8(data_copy, name, encoding, letter):
 
 @pytest.mark.parametrize("name", TABLES)
 def test_truncated_last_line(data_copy, name):
-    """Variants: the last row cut at half its length, and just before its last character. sources.csv ends with an optional 'note' column, so a cut inside
-    it loaded a shortened note with no error (found by this file); every cut is now reported at
-    the last line."""
+    """Variants: the last row cut at half its length, and just before its last character.
+    sources.csv ends with an optional 'note' column, so a cut inside it loaded a shortened note
+    with no error (found by this file); every cut is now reported at the last line."""
     path = data_copy / f"{name}.csv"
     raw = path.read_bytes()
     start = raw[:-1].rfind(b"\n") + 1

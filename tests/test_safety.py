@@ -148,7 +148,7 @@ def test_explorers_escape_data(hostile, name, monkeypatch):
     monkeypatch.setattr(widgets.Explorer, "draw_images", False)  # escaping, not pictures
     explorer = BUILDERS[name]()
     chunks = html_of(explorer)
-    for key, widget in explorer.controls.items():
+    for _key, widget in explorer.controls.items():
         values = widgets.allowed_values(widget) or []
         for value in ([values[0], values[len(values) // 2], values[-1]] if values else []):
             widget.value = value

@@ -80,7 +80,7 @@ def test_explorer_years_categories_and_events(events, monkeypatch):
             assert "No category" in e.caption.value
             assert "Outside the years or categories" in e.details.value
     assert [v for _, v in pick.options] == list(events["event_id"])  # every event, by date
-    for label, event_id in pick.options:
+    for _label, event_id in pick.options:
         pick.value = event_id
         row = events.set_index("event_id").loc[event_id]
         assert e.last_error is None

@@ -17,6 +17,26 @@ from . import reveal as _reveal
 _frames.apply()
 _reveal.register()  # %%answer: solution cells whose output stays folded (reveal.py)
 
+#: The lesson modules, in lesson order: each holds the lesson's ``draw_*`` functions, its
+#: ``*_explorer`` builders and its ``FIGURES`` (what ``widgets.explorer_builders`` and
+#: ``figures.figure_specs`` go through).
+LESSON_MODULES = ["maps", "timeline", "recognition", "nato", "eu_path", "polls", "interests",
+                  "scoreboard"]
+
+
+def lesson_modules() -> list:
+    """The lesson modules, imported, in lesson order (one not written yet is left out)."""
+    import importlib
+
+    modules = []
+    for name in LESSON_MODULES:
+        try:
+            modules.append(importlib.import_module(f"{__name__}.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+    return modules
+
 
 def present() -> str:
     """Projector mode on (larger fonts and lines, black text, larger tables)."""

@@ -28,7 +28,7 @@ import traitlets
 HOST_CLASS = "bd-explorer"
 
 ESM = """
-const HOST = "%s";
+const HOST = "@HOST@";
 
 function name(slider) {
   const label = slider.querySelector(".widget-label");
@@ -71,7 +71,7 @@ export default {
     return () => { observer.disconnect(); model.off("change:alt", run); };
   },
 };
-""" % HOST_CLASS
+""".replace("@HOST@", HOST_CLASS)
 
 
 class Access(anywidget.AnyWidget):

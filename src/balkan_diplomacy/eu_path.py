@@ -18,7 +18,6 @@ from itertools import product
 import numpy as np
 import pandas as pd
 from matplotlib.collections import PolyCollection
-from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from . import data, style, widgets
@@ -148,15 +147,16 @@ def draw_swimlanes(ax, steps: pd.DataFrame, until: pd.Timestamp,
 
     Draws a white dot at every EU step, the 2025 'perspective' band and the article's date.
     Returns a dict: lanes {country: PolyCollection}, dots {country: Line2D},
-    names {country: Text}, stage_text {country: Text}, until_line (Line2D), band, article_line,
-    empty (Text). y positions are 0, 1, ... from the top; x is in decimal years.
+    names {country: Text}, stage_text {country: Text}, until_line (Line2D), band, band_label,
+    article_line, empty (Text). y positions are 0, 1, ... from the top; x is in decimal years.
     """
     if lanes is None:  # (the explorer passes the lanes it has already worked out)
         lanes = _lanes(steps, status_segments(steps, until), until)
     art = {"lanes": {}, "dots": {}, "names": {}, "stage_text": {}}
     with style.context():
         art["band"] = ax.axvspan(2025, 2026, color=style.OKABE_ITO["yellow"], alpha=0.35, lw=0)
-        ax.text(2025.5, -0.95, "2025\n'perspective'", ha="center", va="bottom", fontsize="small")
+        art["band_label"] = ax.text(2025.5, -0.95, "2025\n'perspective'", ha="center",
+                                    va="bottom", fontsize="small")
         art["article_line"] = ax.axvline(decimal_year(ARTICLE_DATE), color="black", ls="--", lw=1.2)
         ax.text(decimal_year(ARTICLE_DATE) - 0.2, -0.95, "article\n22 Jan 2019", ha="right",
                 va="bottom", fontsize="small")
@@ -249,7 +249,7 @@ def swimlane_explorer(members: pd.DataFrame | None = None,
     sources = data.load("sources") if sources is None else sources
     steps = eu_steps(members)
     now = data_as_of(members, sources)
-    dates = {f"22 January 2019 (the article)": ARTICLE_DATE,
+    dates = {"22 January 2019 (the article)": ARTICLE_DATE,
              f"{data.format_date(now, 'day')} (latest data)": now}
     country = widgets.dropdown([("All eight", "")] + [(c, c) for c in COUNTRIES],
                                description="Lane")

@@ -1,24 +1,20 @@
 """Write every chart of the set at its default settings to figures/ (PNG for slides, and SVG).
 
-Run ``make figures`` (or ``python -m balkan_diplomacy.figures``). Each lesson module lists its
-charts in ``FIGURES``; ``figures/index.csv`` records each file's title, alt text and source. The
-output is the same byte for byte on every run (no timestamps, fixed SVG ids), so a test can tell
-when figures/ is out of date with the data.
+Run ``make figures`` (or ``python -m balkan_diplomacy.figures``). Each lesson module
+(``balkan_diplomacy.LESSON_MODULES``) lists its charts in ``FIGURES``; ``figures/index.csv``
+records each file's title, alt text and source. The output is the same byte for byte on every
+run (no timestamps, fixed SVG ids), so a test can tell when figures/ is out of date with the data.
 """
 
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import sys
 from pathlib import Path
 
-from . import style
+from . import lesson_modules, style
 
-#: Lesson modules, in lesson order.
-MODULES = ["maps", "timeline", "recognition", "nato", "eu_path", "polls", "interests",
-           "scoreboard"]
 PNG_DPI = 150
 INDEX_COLUMNS = ["slug", "title", "alt", "source", "png", "svg"]
 
@@ -26,13 +22,7 @@ INDEX_COLUMNS = ["slug", "title", "alt", "source", "png", "svg"]
 def figure_specs() -> list[dict]:
     """Every FIGURES entry of the lesson modules, sorted by slug (lesson number first)."""
     specs = []
-    for name in MODULES:
-        try:
-            module = importlib.import_module(f"balkan_diplomacy.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"balkan_diplomacy.{name}":
-                continue  # a lesson module not written yet
-            raise
+    for module in lesson_modules():
         specs += getattr(module, "FIGURES", [])
     slugs = [s["slug"] for s in specs]
     dupes = {s for s in slugs if slugs.count(s) > 1}

@@ -24,7 +24,6 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
 from . import data, style, widgets
-from .render import sprite_text
 
 #: The eight entries of the lessons (seven UN member states and Kosovo), in the order of
 #: memberships.csv's enum.
@@ -148,6 +147,7 @@ class MapArtists:
     patches: dict = field(default_factory=dict)  # code -> PathPatch (focus and context)
     names: dict = field(default_factory=dict)  # code -> Text (the entry's name)
     statuses: dict = field(default_factory=dict)  # code -> Text (short status word)
+    leaders: list = field(default_factory=list)  # Line2D from a name to a small state
 
 
 def draw_status_map(ax, region: dict, levels: pd.Series, organisation: str) -> MapArtists:
@@ -170,19 +170,19 @@ def draw_status_map(ax, region: dict, levels: pd.Series, organisation: str) -> M
             # every curve of the outline for the data limits: ~0.1 s for the map)
             art.patches[code] = patch
             if not focus and code in CONTEXT_AT:
-                sprite_text(ax, *CONTEXT_AT[code], country["name"], ha="center", va="center",
+                ax.text(*CONTEXT_AT[code], country["name"], ha="center", va="center",
                         fontsize=size * 0.68, color="#888888", style="italic", zorder=3)
         if "XK" in art.patches:  # a dashed border needs more weight to be seen
             art.patches["XK"].set_linewidth(1.6)
             art.patches["XK"].set_zorder(2.5)
-        for code, (start, end) in LEADER.items():
-            ax.plot(*zip(start, end), color="#333333", linewidth=0.8, zorder=4)
+        for start, end in LEADER.values():
+            art.leaders += ax.plot(*zip(start, end), color="#333333", linewidth=0.8, zorder=4)
         for code in FOCUS:
             x, y = LABEL_AT[code]
-            art.names[code] = sprite_text(ax, x, y, LABEL_TEXT[code], ha="center", va="bottom",
+            art.names[code] = ax.text(x, y, LABEL_TEXT[code], ha="center", va="bottom",
                                       fontsize=size * 0.72, fontweight="bold", zorder=4,
                                       linespacing=0.95, path_effects=halo)
-            art.statuses[code] = sprite_text(ax, x, y - 0.05, "", ha="center", va="top",
+            art.statuses[code] = ax.text(x, y - 0.05, "", ha="center", va="top",
                                          fontsize=size * 0.68, zorder=4, path_effects=halo)
         ax.set_xlim(VIEW[0], VIEW[2])
         ax.set_ylim(VIEW[1], VIEW[3])
@@ -275,12 +275,14 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
         art["year"].set_text(f"Steps towards NATO and the EU, end of {year}")
         return describe(by_year[year], year)
 
-    # what a change redraws: the eight entries' fills, their status words and the title (the
-    # neighbours' shapes and names never change: they stay in the background image)
+    # what a change redraws: the eight entries' fills, their status words and the title, and
+    # what lies on top of the fills (names, leader lines); the neighbours' shapes and names
+    # never change: they stay in the background image
     dynamic = [art["year"]] + [a for org in ("NATO", "EU") for a in
                                [art[org].patches[c] for c in FOCUS if c in art[org].patches]
+                               + art[org].leaders + list(art[org].names.values())
                                + list(art[org].statuses.values())]
-    return widgets.Explorer({"year": slider}, fig, art, render, ALT, cache_images=True,
+    return widgets.Explorer({"year": slider}, fig, art, render, ALT,
                             dynamic=dynamic, title="Who had joined what, year by year")
 
 

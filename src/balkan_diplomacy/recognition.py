@@ -272,8 +272,9 @@ def recognition_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
         artists.empty.set_visible(not selected)
         return describe(selected, year, latest)
 
+    # what a change redraws: what render() changes, and the majority line drawn over the lines
     dynamic = [*artists.lines.values(), *artists.labels.values(), *artists.current.values(),
-               artists.marker, artists.marker_label, artists.empty]
+               artists.majority, artists.marker, artists.marker_label, artists.empty]
     return widgets.Explorer(controls, fig, artists, render, ALT, title=TITLE, dynamic=dynamic)
 
 

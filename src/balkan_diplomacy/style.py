@@ -15,10 +15,10 @@ import io
 from contextlib import contextmanager
 
 import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import render
-from .render import CanvasAgg
 
 OKABE_ITO = {
     "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
@@ -71,7 +71,7 @@ _MODES = {
 _COMMON = {"axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
            "grid.alpha": 0.3, "font.family": "DejaVu Sans", "svg.hashsalt": "balkan-diplomacy",
            "svg.fonttype": "none", "figure.facecolor": "white", "axes.facecolor": "white",
-           "axes.titley": 1.0}
+           "axes.titley": 1.0, "axes.axisbelow": True}
 
 #: Width (in screen pixels) at which chart images are shown; fixed so they stay sharp.
 IMAGE_WIDTH_PX = {"default": 760, "projector": 1000}
@@ -114,8 +114,7 @@ def new_figure(width: float = 9.0, height: float = 4.8) -> Figure:
     """A figure outside pyplot (nothing is shown or kept by pyplot), sized in inches."""
     with context():
         fig = Figure(figsize=(width, height), dpi=_DPI[mode()], layout=None)
-    CanvasAgg(fig)  # Agg, with each label's glyphs kept for the next draw
-    fig._bd_mode = mode()  # the mode it was built in: png() keeps its resolution
+    FigureCanvasAgg(fig)  # drawn by Agg, outside pyplot
     return fig
 
 
@@ -140,10 +139,11 @@ def wrap_lines(fig: Figure, text: str, fontsize: float, width: float = 0.98) -> 
     """``text`` with line breaks so that no line is wider than ``width`` (a fraction of the
     figure's width) in DejaVu Sans at ``fontsize`` points; existing line breaks are kept.
 
-    Each line takes as many words as fit, measured as a whole line. matplotlib's ``wrap=True``
-    does the same at every draw, measuring the line again for each word added (about 50 ms for
-    one source line). Here the widths of single characters guess where a line ends, and two
-    measurements settle it: the line fits, and the line with the next word does not.
+    Each line takes as many words as fit, measured as a whole line by the renderer's
+    ``get_text_width_height_descent``. matplotlib's ``wrap=True`` does the same at every draw,
+    measuring the line again for each word added (about 50 ms for one source line). Here the
+    average width of a character (one measure of the whole paragraph) guesses where a line ends,
+    and a few measures settle it: the line fits, and the line with the next word does not.
     """
     from matplotlib.font_manager import FontProperties
 
@@ -152,20 +152,18 @@ def wrap_lines(fig: Figure, text: str, fontsize: float, width: float = 0.98) -> 
     limit = width * fig.bbox.width
 
     def measured(words) -> float:
-        if isinstance(renderer, render.TextCachingRendererAgg):
-            return renderer.set_text_width(" ".join(words), font)
         return renderer.get_text_width_height_descent(" ".join(words), font, False)[0]
 
-    guess = render.width_guesser(font, fig.dpi)
     done = []
     for paragraph in text.split("\n"):
         words = paragraph.split(" ")
+        per_char = measured(words) / max(1, len(paragraph))
         start = 0
         while start < len(words):
-            # a guess from character widths, then settled by measuring whole lines
-            end, used = start + 1, guess(words[start])
+            # a guess from the average character width, then settled by measuring whole lines
+            end, used = start + 1, per_char * len(words[start])
             while end < len(words):
-                used += guess(" " + words[end])
+                used += per_char * (1 + len(words[end]))
                 if used > limit:
                     break
                 end += 1
@@ -174,7 +172,7 @@ def wrap_lines(fig: Figure, text: str, fontsize: float, width: float = 0.98) -> 
                 end -= 1
                 shrunk = True
             # (after shrinking, the line with one more word is known not to fit)
-            while not shrunk and end < len(words) and measured(words[start:end + 1]) <= limit:
+            while not shrunk and end < len(words) and measured(words[start : end + 1]) <= limit:
                 end += 1
             done.append(" ".join(words[start:end]))
             start = end
@@ -277,8 +275,9 @@ class Table:
         self._styles = table_styles()  # the mode when it was made, like a chart
 
     def to_html(self) -> str:
-        body = self.frame.to_html(index=False, escape=True, na_rep="–", border=0,
-                                  classes="bd-table")
+        # (pandas 2 writes a None in a text column as "None", not na_rep: made NaN first)
+        frame = self.frame.mask(self.frame.isna(), float("nan"))
+        body = frame.to_html(index=False, escape=True, na_rep="–", border=0, classes="bd-table")
         # the rules go on each cell: JupyterLab's own stylesheet right-aligns table cells and
         # wins over a <style> block; every cell's text is escaped, so no "<td>" is ever content
         css = {rule["selector"] or "table": "; ".join(f"{k}: {v}" for k, v in rule["props"])

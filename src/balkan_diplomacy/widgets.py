@@ -10,10 +10,11 @@ of fixed width (sharp, no flicker). Tests drive ``explorer.controls`` and read
 
 from __future__ import annotations
 
+import asyncio
 import html
 import traceback
-from collections.abc import Mapping
-from typing import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 
 import ipywidgets
 
@@ -29,10 +30,15 @@ class Explorer(ipywidgets.VBox):
 
     #: Tests that sweep thousands of states switch the PNG step off to check the logic alone.
     draw_images = True
+    #: States whose PNG is kept (a chart's PNG is 30-100 kB).
+    IMAGES_KEPT = 256
+    #: Seconds the kernel must stay idle after a change before the states next to it (the
+    #: slider's next and previous values, a list's next and previous options) are drawn ahead
+    PREPARE_AFTER = 0.05
 
     def __init__(self, controls: dict, figure, artists, render: Callable[[dict], str],
                  alt_text: str, title: str = "", above: list | None = None,
-                 cache_images: bool = False, dynamic="auto"):
+                 cache_images: bool = True, dynamic="auto"):
         self.controls = controls
         # Blitting: the artists that render() changes (``dynamic``: a list, a callable returning
         # one, "auto" for every artist the draw_* function returned, or None for full redraws)
@@ -41,15 +47,18 @@ class Explorer(ipywidgets.VBox):
         # checks that the result is pixel for pixel the full drawing.
         self._dynamic = (lambda: collect_artists(self.artists)) if dynamic == "auto" else dynamic
         self._background = None
-        # a chart that depends only on its controls' values may keep each state's PNG, so moving
-        # a slider back to a year already seen costs nothing (the map: ~70 labels per drawing)
-        self._png_cache = {} if cache_images else None
+        # each state's PNG is kept (the most recent IMAGES_KEPT), so moving a control back to a
+        # state already seen costs nothing; pass cache_images=False for a chart that depends on
+        # anything but its controls' values
+        self._png_cache = OrderedDict() if cache_images else None
         self.figure = figure
         self.artists = artists
         self.render = render
         self.alt_text = alt_text
         self.last_error: str | None = None
         self.renders = 0
+        self.images_drawn = 0  # PNGs drawn (the others came from the cache)
+        self._planned = 0  # changes so far whose neighbours were planned (see _prepare_neighbours)
         # no tooltip: ipywidgets 8's front end cannot draw an Image that has one (it reads the
         # description an Image lacks); the alt text is shown under the chart instead
         # image, caption and description share one layout (and the texts one style): one
@@ -78,23 +87,59 @@ class Explorer(ipywidgets.VBox):
         return f"[Interactive chart, {NEEDS_WIDGETS}] {self.alt_text}"
 
     def dynamic_artists(self) -> list:
-        """What each change draws, in the order a full drawing would draw it."""
-        dynamic = self._dynamic() if callable(self._dynamic) else self._dynamic
-        return _drawing_order(self.figure, dynamic or [])
+        """What each change draws over the background, in the order matplotlib's own drawing
+        gives artists: by axes, then by zorder (lower first)."""
+        dynamic = list(self._dynamic() if callable(self._dynamic) else self._dynamic or [])
+        # matplotlib draws an axes' spines above its data (zorder 2.5): where a line or a bar
+        # meets the frame, the spine is redrawn over it too (a few cheap lines)
+        for ax in {a.axes for a in dynamic if a.axes is not None}:
+            lowest = min(a.get_zorder() for a in dynamic if a.axes is ax)
+            dynamic += [s for s in ax.spines.values()
+                        if s.get_visible() and s.get_zorder() >= lowest and s not in dynamic]
+        return drawing_order(dynamic)
 
     def _blit_png(self) -> bytes:
+        """Blitting with matplotlib's public API: the dynamic artists are marked animated (a
+        full draw leaves them out), the figure is drawn once and its pixels kept with
+        ``copy_from_bbox``; each change restores them and draws the dynamic artists with
+        ``draw_artist``."""
         canvas = self.figure.canvas
         if self._background is None:
             self._blit_list = self.dynamic_artists()
             for artist in self._blit_list:
-                artist.set_animated(True)  # left out of full draws: the rest is the background
+                artist.set_animated(True)
             canvas.draw()
             self._background = canvas.copy_from_bbox(self.figure.bbox)
+            # what the background shows is now drawn; a draw leaves artists it skips (hidden
+            # ones, say) marked stale, so every artist starts unmarked: any later change marks it
+            for artist in self.figure.findobj(lambda a: not a.get_animated()):
+                artist.stale = False
         else:
+            self._check_only_dynamic_changed()
             canvas.restore_region(self._background)
         for artist in self._blit_list:
             self.figure.draw_artist(artist)
         return style.canvas_png(canvas)
+
+    def _check_only_dynamic_changed(self) -> None:
+        """Raise :class:`BlitError` when ``render`` changed an artist that is not redrawn on a
+        change. matplotlib marks a changed artist, and the axes and figure that hold it, as
+        ``stale``, except an animated one (blitting draws those itself): so a stale figure
+        means a change the background image still shows the old way."""
+        if not self.figure.stale:
+            return
+        from matplotlib.axes import Axes
+        from matplotlib.figure import FigureBase
+
+        changed = self.figure.findobj(
+            lambda a: a.stale and not a.get_animated() and not isinstance(a, (Axes, FigureBase))
+        )
+        named = ", ".join(_describe(a) for a in changed[:5]) or "the axes themselves"
+        raise BlitError(
+            f"render() changed {named}, which blitting does not redraw (it is drawn once, into "
+            "the background). Add it to the explorer's dynamic artists (the draw_* result, or "
+            "dynamic=[...]), or pass dynamic=None to redraw the whole figure on each change."
+        )
 
     def full_png(self) -> bytes:
         """The whole figure drawn from scratch (what blitting must reproduce)."""
@@ -126,15 +171,79 @@ class Explorer(ipywidgets.VBox):
             key = None  # never reuse a failed drawing
             self.access.alt = f"{self.alt_text} This selection could not be drawn."
         if self.draw_images:
-            cache = self._png_cache
-            if cache is None or key is None or key not in cache:
-                picture = self._blit_png() if self._dynamic is not None else style.png(self.figure)
-                if cache is not None and key is not None:
-                    cache[key] = picture
-            else:
-                picture = cache[key]
-            self.image.value = picture
+            try:
+                self._draw_picture(key)
+            except BlitError as exc:
+                self.last_error = "".join(traceback.format_exception(exc))
+                self.caption.value = ('<span class="bd-error" style="color:#a00">This chart could '
+                                      f"not be redrawn ({html.escape(str(exc))}).</span>")
         self.renders += 1
+        if change is not None and key is not None:
+            self._prepare_neighbours(change)
+
+    def _prepare_neighbours(self, change) -> None:
+        """In a running kernel, draw ahead the states one step away along the control just
+        moved, each when the kernel has been idle PREPARE_AFTER seconds, into the PNG cache: a
+        student stepping through years finds the next one ready. Each is one callback on the
+        kernel's event loop, so a key press waits at most for one drawing; a newer change
+        cancels what the older one planned. Outside a kernel's loop (tests, scripts) nothing
+        is planned."""
+        if self._png_cache is None or self.IMAGES_KEPT <= 0 or not self.draw_images:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        name = next((n for n, w in self.controls.items() if w is change.get("owner")), None)
+        if name is None or isinstance(change["owner"], ipywidgets.SelectMultiple):
+            return
+        options = allowed_values(change["owner"]) or []
+        if change["new"] not in options:
+            return
+        at = options.index(change["new"])
+        here = self.values()
+        self._planned += 1
+        plan = self._planned
+        for step, index in enumerate((at + 1, at - 1)):
+            if 0 <= index < len(options):
+                state = {**here, name: options[index]}
+                loop.call_later(self.PREPARE_AFTER * (step + 1), self._prepare, state, here, plan)
+
+    def _prepare(self, state: dict, here: dict, plan: int) -> None:
+        key = repr(sorted(state.items()))
+        if plan != self._planned or key in self._png_cache or self.values() != here:
+            return  # a newer change came, or this state is ready already
+        try:
+            self.render(state)
+            picture = self._blit_png()
+        except Exception:  # noqa: BLE001 - drawn ahead only: the real change will say what fails
+            picture = None
+        finally:
+            try:
+                self.render(here)  # the artists show the state on screen again
+            except Exception:  # noqa: BLE001 - (it was drawn a moment ago)
+                pass
+        if picture is not None:
+            self.images_drawn += 1
+            self._png_cache[key] = picture
+            if len(self._png_cache) > self.IMAGES_KEPT:
+                self._png_cache.popitem(last=False)
+
+    def _draw_picture(self, key) -> None:
+        """The chart's PNG into the Image widget: kept from before (``cache_images``), blitted,
+        or (``dynamic=None``) the whole figure drawn again."""
+        cache = self._png_cache
+        if cache is None or key is None or key not in cache:
+            picture = self._blit_png() if self._dynamic is not None else style.png(self.figure)
+            self.images_drawn += 1
+            if cache is not None and key is not None:
+                cache[key] = picture
+                if len(cache) > self.IMAGES_KEPT:
+                    cache.popitem(last=False)
+        else:
+            cache.move_to_end(key)
+            picture = cache[key]
+        self.image.value = picture
 
 
 class OnDemand(Mapping):
@@ -162,53 +271,34 @@ class OnDemand(Mapping):
         return len(self._keys)
 
 
-def _drawing_order(figure, dynamic) -> list:
-    """The dynamic artists plus every static artist that a full drawing puts on top of one of
-    them (a band, a reference line, a spine), in the order a full drawing uses: axes by axes in
-    z-order, then the figure's own artists. Whatever is returned is left out of the background,
-    so nothing is drawn twice. A static artist drawn above but clear of where the dynamic ones
-    can appear (a legend or a title outside the plot area) stays in the background."""
-    from matplotlib.axis import Axis
-    from matplotlib.spines import Spine
-
-    renderer = figure.canvas.get_renderer()
-    dynamic = set(dynamic)
-    order = []
-    for ax in sorted(figure.axes, key=lambda a: a.get_zorder()):
-        children = [c for c in ax.get_children() if c is not ax.patch]
-        mine = [c for c in children if c in dynamic]
-        if not mine:
-            continue
-        ax.set_axisbelow(True)  # grid lines under the data, so they stay in the background
-        lowest = min(c.get_zorder() for c in mine)
-        # where dynamic artists can show: the plot area (they are clipped to it), plus where
-        # the unclipped ones (labels in the margins) stand
-        region = [ax.bbox] + [_extent(c, renderer) for c in mine if not c.get_clip_on()]
-
-        def above_and_touching(c):
-            if c.get_zorder() < lowest or (isinstance(c, Axis) and c.get_zorder() == lowest):
-                return False
-            if isinstance(c, Spine):
-                # a spine edges the plot area, so it touches: taken as such, without its
-                # extent (matplotlib works out the axis's ticks for it, ~1 ms a spine)
-                return True
-            box = _extent(c, renderer)
-            return box is None or any(r is None or box.overlaps(r) for r in region)
-
-        chosen = [c for c in children if c in dynamic or above_and_touching(c)]
-        order += sorted(chosen, key=lambda c: c.get_zorder())  # stable, like Axes.draw
-    placed = set(order)
-    order += sorted((a for a in dynamic if a not in placed), key=lambda a: a.get_zorder())
-    return order
+class BlitError(RuntimeError):
+    """A ``render`` callback changed an artist that blitting does not redraw."""
 
 
-def _extent(artist, renderer):
-    """The artist's box on the canvas, or None when it cannot tell (then it counts as anywhere)."""
-    try:
-        box = artist.get_window_extent(renderer)
-    except Exception:  # noqa: BLE001 - some artists cannot measure themselves before a draw
-        return None
-    return box if box.width > 0 or box.height > 0 else None
+def _describe(artist) -> str:
+    label = artist.get_label() or ""
+    if hasattr(artist, "get_text"):
+        label = repr(artist.get_text()[:40])
+    return f"{type(artist).__name__}({label})" if label and not label.startswith("_") else \
+        type(artist).__name__
+
+
+def drawing_order(artists) -> list:
+    """``artists`` in the order a full drawing of the figure draws them: the axes by their
+    zorder, then the figure's own artists; within each, lower zorder first and, at equal
+    zorder, in the order they were added (``get_children``). See matplotlib's "Zorder Demo"."""
+    artists = list(artists)
+    added = {}
+    for parent in {a.axes if a.axes is not None else a.get_figure() for a in artists}:
+        if parent is not None:
+            added.update({id(c): i for i, c in enumerate(parent.get_children())})
+
+    def key(artist):
+        ax = artist.axes
+        return (0 if ax is not None else 1, ax.get_zorder() if ax is not None else 0,
+                artist.get_zorder(), added.get(id(artist), len(added)))
+
+    return sorted(artists, key=key)
 
 
 def collect_artists(obj) -> list:
@@ -278,24 +368,16 @@ def dropdown(options, value=None, description="") -> ipywidgets.Dropdown:
                                description=description, style={"description_width": "initial"})
 
 
-#: The lesson modules that hold explorers, in lesson order.
-LESSON_MODULES = ["maps", "timeline", "recognition", "nato", "eu_path", "polls", "interests",
-                  "scoreboard"]
-
-
 def explorer_builders():
-    """(name, builder) for every ``*_explorer`` function of the lesson modules that needs no
-    arguments: what the tests and the benchmark drive."""
-    import importlib
+    """(name, builder) for every ``*_explorer`` function of the lesson modules
+    (``balkan_diplomacy.LESSON_MODULES``) that needs no arguments: what the tests and the
+    benchmark drive."""
     import inspect
 
-    for name in LESSON_MODULES:
-        try:
-            module = importlib.import_module(f"balkan_diplomacy.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"balkan_diplomacy.{name}":
-                continue
-            raise
+    from . import lesson_modules
+
+    for module in lesson_modules():
+        name = module.__name__.rsplit(".", 1)[-1]
         for fname, fn in inspect.getmembers(module, inspect.isfunction):
             if fname.endswith("_explorer") and fn.__module__ == module.__name__:
                 params = inspect.signature(fn).parameters.values()

@@ -406,7 +406,7 @@ _EXECUTION_STATE = """() => {
     errors: nb.querySelectorAll(
         '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').length,
   };
-}""" % NOTEBOOK
+}""" % NOTEBOOK  # noqa: UP031 - a JavaScript template: braces stay as they are
 
 
 def output_problems(nb) -> list[str]:
@@ -459,7 +459,7 @@ class LabNotebook:
     def notebook(self):
         return self.page.locator(NOTEBOOK)
 
-    def open(self) -> "LabNotebook":
+    def open(self) -> LabNotebook:
         # a deck started by an earlier test is saved as a setting: Lab would reopen in deck
         # mode, with the menu bar hidden
         settings = Path(self.server.env["JUPYTERLAB_SETTINGS_DIR"])
