@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import matplotlib
 from matplotlib.figure import Figure
 
-from . import render
+from . import render, static
 from .render import CanvasAgg
 
 OKABE_ITO = {
@@ -193,8 +193,11 @@ def canvas_png(canvas) -> bytes:
 
 def show(fig: Figure):
     """Display a static figure in a notebook as a PNG of fixed width (no pyplot involved)."""
-    from IPython.display import Image  # only notebooks need IPython
+    from IPython.display import HTML, Image  # only notebooks need IPython
 
+    if static.enabled():  # a static page (the website): an image with a text alternative
+        return HTML(static.figure_html(png(fig), static.figure_description(fig),
+                                       IMAGE_WIDTH_PX[mode()], sources=static.source_lines(fig)))
     return Image(data=png(fig), format="png", width=IMAGE_WIDTH_PX[mode()])
 
 

@@ -11,13 +11,14 @@ of fixed width (sharp, no flicker). Tests drive ``explorer.controls`` and read
 from __future__ import annotations
 
 import html
+import re
 import traceback
 from collections.abc import Mapping
 from typing import Callable
 
 import ipywidgets
 
-from . import style
+from . import static, style
 
 
 #: Said in place of a widget where Jupyter widgets cannot show (see Explorer.__repr__).
@@ -129,6 +130,21 @@ class Explorer(ipywidgets.VBox):
                 picture = cache[key]
             self.image.value = picture
         self.renders += 1
+
+
+    # -- a static page (the course website and handouts, see static.py). Kept apart from the
+    # widget machinery above: IPython adds this text/html to the widget's own display bundle,
+    # and it is None (nothing added) unless BALKAN_STATIC_PAGES is set.
+    def _repr_html_(self) -> str | None:
+        return self.static_html() if static.enabled() else None
+
+    def static_html(self) -> str:
+        """The chart as it stands now, as an HTML figure: image, alt text, caption, source."""
+        sentence = html.unescape(re.sub(r"<[^>]+>", "", self.caption.value))
+        return static.figure_html(self.full_png(), self.alt_text,
+                                  style.IMAGE_WIDTH_PX[style.mode()], caption=sentence,
+                                  sources=static.source_lines(self.figure),
+                                  note=static.STATIC_NOTE)
 
 
 class OnDemand(Mapping):
