@@ -11,7 +11,8 @@ with MyST-NB (configuration: ``website/conf.py``) into ``build/site/html``:
 - ``sources/NN_*.md``: each lesson's sources (its "Sources" section);
 - ``guide/instructor_guide.ipynb`` only with ``--guide``.
 
-The lessons run in kernels with ``BALKAN_STATIC_PAGES=1``, so every explorer and quiz also gives
+Sphinx rereads every page on each build (``-E``: a change to the configuration or the theme
+reaches every page). The lessons run in kernels with ``BALKAN_STATIC_PAGES=1``, so every explorer and quiz also gives
 a static view (``balkan_diplomacy.static``). Executed notebooks are cached under
 ``build/site-cache/<hash of the package and data>``: a rebuild with nothing changed does not run
 them again, and a change to the package or the data runs them all again.
@@ -182,7 +183,7 @@ def lesson_notebook(path: Path, url: str | None, branch: str) -> dict:
     return nb
 
 
-def home_page(titles: dict[str, str], guide: bool) -> str:
+def home_page(titles: dict[str, str], tables: list[str], guide: bool) -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     intro = readme.split("\n## ", 1)[0].split("\n", 1)[1].strip()
     intro = intro.replace("(data/README.md)", "(data/index.md)")
@@ -201,6 +202,8 @@ def home_page(titles: dict[str, str], guide: bool) -> str:
                  "guide/instructor_guide\n```\n") if guide else ""
     lesson_toc = "\n".join(f"lessons/{stem}" for stem in titles)
     source_toc = "\n".join(f"sources/{stem}" for stem in titles)
+    # one flat list per caption: the theme's nested entries get a toggle without a name (axe)
+    table_toc = "\n".join(f"data/{name}" for name in tables)
     return f"""# Serbia between Moscow and Brussels
 
 {intro}
@@ -226,11 +229,19 @@ leaves out the code, the solutions and the answers).
 
 ```{{toctree}}
 :hidden:
-:caption: Reference
+:caption: Data and glossary
 
 data/index
+{table_toc}
 glossary
+```
+
+```{{toctree}}
+:hidden:
+:caption: Sources
+
 sources/index
+{source_toc}
 ```
 {toc_guide}"""
 
@@ -298,8 +309,7 @@ def data_pages(dest: Path) -> list[str]:
         index.append(f"| [`{path}`]({name}.md) | {md_cell_text(res.get('title', name))} | "
                      f"{len(rows)} |")
         names.append(name)
-    index += ["", "```{toctree}", ":hidden:", ""] + names + ["```", ""]
-    write_if_changed(dest / "index.md", "\n".join(index))
+    write_if_changed(dest / "index.md", "\n".join(index + [""]))
     return names
 
 
@@ -345,12 +355,11 @@ def write_pages(src: Path, guide: bool, url: str | None, branch: str) -> dict:
     index = ["# Sources, lesson by lesson", "",
              "Every table row names its source in `data/sources.csv`; these pages list the ones "
              "each lesson uses.", ""]
-    index += [f"- [{titles[s]}]({s}.md)" for s in titles]
-    index += ["", "```{toctree}", ":hidden:", ""] + list(titles) + ["```", ""]
+    index += [f"- [{titles[s]}]({s}.md)" for s in titles] + [""]
     write_if_changed(src / "sources" / "index.md", "\n".join(index))
     tables = data_pages(src / "data")
     write_if_changed(src / "glossary.md", glossary_page())
-    write_if_changed(src / "index.md", home_page(titles, guide))
+    write_if_changed(src / "index.md", home_page(titles, tables, guide))
     guide_nb = src / "guide" / "instructor_guide.ipynb"
     if guide:
         write_if_changed(guide_nb, (ROOT / "notebooks" / "instructor_guide.ipynb").read_bytes())
@@ -377,7 +386,7 @@ def build(guide: bool = False, url: str | None = None, branch: str = "main",
                SITE_EXECUTION_CACHE=str(CACHE / inputs_hash()),
                PYDEVD_DISABLE_FILE_VALIDATION="1")
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(ROOT / "website"),
-           "-d", str(out / "doctrees"), "-W", "--keep-going", "-j", "1", str(src), str(html_dir)]
+           "-d", str(out / "doctrees"), "-E", "-W", "--keep-going", str(src), str(html_dir)]
     if quiet:
         cmd.insert(3, "-q")
     start = time.perf_counter()

@@ -5,13 +5,14 @@ Playwright and printed with the site's print stylesheet (``website/_static/cours
 lesson's questions, charts and tables, its exercises without their solutions, the self-check
 questions without their answers, and its sources. No code, no navigation.
 
-Two checks keep a chart whole:
+A chart is never cut in half. Chromium moves a picture that fits on a page to the next page
+rather than cut it, and the stylesheet keeps each figure with its caption (``break-inside:
+avoid``); a picture taller than a page would still be cut. Two checks:
 
-- before printing, in the print layout: every chart must fit on one page (a taller one would be
-  cut whatever the stylesheet says);
-- after printing, in the PDF (poppler's ``pdfimages -list``): no image may be drawn on two pages.
-  Chromium draws a picture that a page break cuts on both pages, so an image object listed on
-  two pages is a chart cut in half.
+- before printing, in the print layout: every chart must fit on one page;
+- after printing, in the PDF (poppler's ``pdfimages -list``): no image may be drawn on two pages
+  (Chromium draws a cut picture on both pages, so an image object listed on two pages is a
+  chart cut in half).
 
 The handouts go to ``build/handouts/NN_name.pdf``. Options: ``--site DIR`` (default
 ``build/site/html``), ``--out DIR``, ``--only NN`` (one lesson, by its number).

@@ -43,6 +43,7 @@ suppress_warnings = ["mystnb.unknown_mime_type"]
 # -- HTML ------------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "Serbia between Moscow and Brussels"
+templates_path = ["_templates"]
 html_static_path = ["_static"]
 html_css_files = ["course.css"]
 html_show_sourcelink = False
@@ -57,3 +58,39 @@ html_theme_options = {
     "navigation_with_keys": False,
 }
 html_context = {"default_mode": "light"}
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def drop_widget_state(app, pagename, templatename, context, doctree):
+    """Leave out the widgets' saved state that MyST-NB embeds in a page (megabytes of PNG data
+    for a view no static page can show: the charts are in the pages as images)."""
+    if "script_files" in context:
+        context["script_files"] = [js for js in context["script_files"]
+                                   if getattr(js, "attributes", {}).get("type") != WIDGET_STATE]
+
+
+def visit_folded_cell(self, node):
+    """MyST-NB 1.4's HTML for a folded cell (myst_nb.sphinx_.visit_HideCellInput) without its
+    aria-label "Toggle hidden content": axe-core rates a name that leaves out the visible
+    "Show the worked solution" as serious (label-content-name-mismatch); the name now comes
+    from the visible text."""
+    from html import escape
+
+    self.body.append(f'<details class="admonition hide {" ".join(node["classes"])}">\n'
+                     "<summary>\n"
+                     f'<p class="collapsed admonition-title">{escape(node["prompt_show"])}</p>\n'
+                     f'<p class="expanded admonition-title">{escape(node["prompt_hide"])}</p>\n'
+                     "</summary>\n")
+
+
+def depart_folded_cell(self, node):
+    self.body.append("</details>\n")
+
+
+def setup(app):
+    from myst_nb.sphinx_ import HideCodeCellNode
+
+    app.connect("html-page-context", drop_widget_state)
+    # Sphinx's public way to replace how a node is written (after myst_nb registered it)
+    app.add_node(HideCodeCellNode, override=True, html=(visit_folded_cell, depart_folded_cell))
