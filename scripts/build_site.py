@@ -281,20 +281,21 @@ def data_pages(dest: Path) -> list[str]:
                                target)
             lines += ["", f"{', '.join(f'`{f}`' for f in fields)} refers to "
                           f"[`{target_path}`]({target}.md)."]
-        lines += ["", "## Columns", "", "| column | type | required | allowed values or "
-                  "pattern | description |", "|---|---|---|---|---|"]
+        lines += ["", "## Columns", "", "| column | type | description |", "|---|---|---|"]
         for f in schema["fields"]:
             c = f.get("constraints", {})
-            allowed = ", ".join(map(str, c.get("enum", [])))
-            if not allowed and "pattern" in c:
-                allowed = f"pattern `{c['pattern']}`"
-            for bound in ("minimum", "maximum"):
-                if bound in c:
-                    allowed += ("; " if allowed else "") + f"{bound} {c[bound]}"
-            unit = f" (unit: {f['unit']})" if f.get("unit") else ""
-            lines.append(f"| `{f['name']}` | {f['type']} | {'yes' if c.get('required') else 'no'}"
-                         f" | {md_cell_text(allowed)} | "
-                         f"{md_cell_text(f.get('description', '') + unit)} |")
+            notes = [" ".join(f.get("description", "").split())]
+            if f.get("unit"):
+                notes.append(f"Unit: {f['unit']}.")
+            notes.append("Required." if c.get("required") else "May be empty.")
+            if c.get("enum"):
+                notes.append("Allowed values: " + ", ".join(f"`{v}`" for v in c["enum"]) + ".")
+            elif "pattern" in c:
+                notes.append(f"Pattern: `{c['pattern']}`.")
+            bounds = [f"{b} {c[b]}" for b in ("minimum", "maximum") if b in c]
+            if bounds:
+                notes.append("Range: " + ", ".join(bounds) + ".")
+            lines.append(f"| `{f['name']}` | {f['type']} | {md_cell_text(' '.join(notes))} |")
         if name == "quizzes":
             lines += ["", "The rows are not shown here: they hold the quizzes' answers. "
                       "Download the file to read them."]

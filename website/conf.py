@@ -12,7 +12,8 @@ project = "Serbia between Moscow and Brussels"
 author = "the course authors"
 copyright = "the course authors; code MIT, tables and prose CC BY 4.0"
 
-extensions = ["myst_nb"]
+# githubpages: a .nojekyll file, so hosts that run Jekyll serve _static as it is
+extensions = ["myst_nb", "sphinx.ext.githubpages"]
 
 # the instructor guide is a separate section, built only on request (make site GUIDE=1)
 WITH_GUIDE = os.environ.get("SITE_GUIDE", "") not in ("", "0")
