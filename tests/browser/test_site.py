@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
+from conftest import ROOT
 
 AXE = ROOT / ".cache" / "axe" / "axe.min.js"
 
@@ -51,13 +51,10 @@ def base_url(site):
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(browser):
+    """The session's Chromium (tests/browser/conftest.py): Playwright's sync API allows one
+    running instance per thread."""
+    return browser
 
 
 @pytest.fixture(scope="session")
