@@ -47,6 +47,8 @@ html_title = "Serbia between Moscow and Brussels"
 templates_path = ["_templates"]
 html_static_path = ["_static"]
 html_css_files = ["course.css"]
+# the site's own icon (without one the browser asks for /favicon.ico and gets a 404)
+html_favicon = "_static/favicon.svg"
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None

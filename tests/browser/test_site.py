@@ -222,6 +222,7 @@ def test_every_page_in_chromium(site, base_url, chromium, axe_source):
 
         page.route("**/*", route)
         response = page.goto(f"{base_url}/{rel}", wait_until="load")
+        page.wait_for_load_state("networkidle")  # late requests too (the icon, fonts)
         if response is None or not response.ok:
             errors.append(f"HTTP {response.status if response else 'no response'}")
         missing = page.evaluate("""() => Array.from(document.images)
