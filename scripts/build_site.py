@@ -104,6 +104,8 @@ def repo_url(given: str | None) -> str | None:
     if url.startswith("git@") and ":" in url:  # git@host:owner/repo.git -> https://host/owner/repo
         host, path = url[4:].split(":", 1)
         url = f"https://{host}/{path}"
+    if not url.startswith(("https://", "http://")):
+        return None  # a local path or another scheme: no address a student can clone from
     return url.removesuffix(".git") or None
 
 
