@@ -29,8 +29,6 @@ import csv
 import hashlib
 import json
 import os
-import re
-import shutil
 import subprocess
 import sys
 import time

@@ -66,7 +66,7 @@ class Quiz(ipywidgets.VBox):
     # a static page (the course website and handouts, see static.py): the questions as text,
     # answers folded; None (nothing added to the widget's display) unless BALKAN_STATIC_PAGES
     def _repr_html_(self) -> str | None:
-        return static.quiz_html(self.lesson, self._rows) if static.enabled() else None
+        return static.quiz_html(self._rows) if static.enabled() else None
 
     def __repr__(self) -> str:
         # what a viewer without widgets shows (ipywidgets' own repr writes out every child)

@@ -66,7 +66,7 @@ def figure_html(png: bytes, alt: str, width_px: int, caption: str = "", sources=
             f"{figcaption}</figure>")
 
 
-def quiz_html(lesson: str, rows) -> str:
+def quiz_html(rows) -> str:
     """A quiz as printed questions with lettered choices; the answers and why, folded under
     each question (``rows``: dicts with question, options (a list), answer, explanation, and
     optionally source_publisher and source_url)."""

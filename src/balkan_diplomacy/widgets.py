@@ -131,7 +131,6 @@ class Explorer(ipywidgets.VBox):
             self.image.value = picture
         self.renders += 1
 
-
     # -- a static page (the course website and handouts, see static.py). Kept apart from the
     # widget machinery above: IPython adds this text/html to the widget's own display bundle,
     # and it is None (nothing added) unless BALKAN_STATIC_PAGES is set.
