@@ -5,13 +5,13 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test lint install dashboard figures student register bench bench-class clean-venv
+.PHONY: lab test lint install dashboard figures student register bench bench-class site site-guide handouts clean-venv
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e '.[test]'
+	$(BIN)/python -m pip install -e '.[test,site]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -54,6 +54,18 @@ bench-class: $(STAMP)
 ## The dashboard: the main charts with no code, served by Voila (localhost only, with a token).
 dashboard: $(STAMP)
 	$(BIN)/python scripts/serve_dashboard.py
+
+## The course website in build/site/html: every lesson executed, data, glossary, sources.
+## GUIDE=1 adds the instructor guide (or: make site-guide, into build/site-guide/html).
+site: $(STAMP)
+	$(BIN)/python scripts/build_site.py $(if $(filter-out 0,$(GUIDE)),--guide)
+
+site-guide: $(STAMP)
+	$(BIN)/python scripts/build_site.py --guide
+
+## One printable PDF per lesson in build/handouts/, printed from the site by Chromium.
+handouts: site
+	$(BIN)/python scripts/print_handouts.py
 
 clean-venv:
 	rm -rf $(VENV)

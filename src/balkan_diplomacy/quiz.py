@@ -7,7 +7,7 @@ import html
 
 import ipywidgets
 
-from . import data, widgets
+from . import data, static, widgets
 
 OPTION_SEPARATOR = " | "
 
@@ -64,6 +64,15 @@ class Quiz(ipywidgets.VBox):
         super().__init__(children)
         self.lesson = lesson
         self.label = label
+        self._rows = [{**row, "options": row["options"].split(OPTION_SEPARATOR),
+                       "source_url": sources[row["source_id"]]["url"],
+                       "source_publisher": sources[row["source_id"]]["publisher"]}
+                      for row in rows.to_dict("records")]
+
+    # a static page (the course website and handouts, see static.py): the questions as text,
+    # answers folded; None (nothing added to the widget's display) unless BALKAN_STATIC_PAGES
+    def _repr_html_(self) -> str | None:
+        return static.quiz_html(self._rows) if static.enabled() else None
 
     def __repr__(self) -> str:
         # what a viewer without widgets shows (ipywidgets' own repr writes out every child)

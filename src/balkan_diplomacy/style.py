@@ -18,7 +18,7 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from . import render
+from . import render, static
 
 OKABE_ITO = {
     "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
@@ -226,6 +226,11 @@ def describe_figure(fig: Figure) -> str:
 def show(fig: Figure, alt: str | None = None) -> Chart:
     """Display a static figure in a notebook as a PNG of fixed width (no pyplot involved), with
     ``alt`` as its alternative text (by default: its titles and axis labels)."""
+    if static.enabled():  # a static page (the website): an image with a text alternative
+        from IPython.display import HTML  # only notebooks need IPython
+
+        return HTML(static.figure_html(png(fig), alt or static.figure_description(fig),
+                                       IMAGE_WIDTH_PX[mode()], sources=static.source_lines(fig)))
     return Chart(png(fig), IMAGE_WIDTH_PX[mode()], alt or describe_figure(fig))
 
 

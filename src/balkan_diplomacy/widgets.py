@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import html
+import re
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 
 import ipywidgets
 
-from . import access, style
+from . import access, static, style
 
 
 #: Said in place of a widget where Jupyter widgets cannot show (see Explorer.__repr__).
@@ -244,6 +245,20 @@ class Explorer(ipywidgets.VBox):
             cache.move_to_end(key)
             picture = cache[key]
         self.image.value = picture
+
+    # -- a static page (the course website and handouts, see static.py). Kept apart from the
+    # widget machinery above: IPython adds this text/html to the widget's own display bundle,
+    # and it is None (nothing added) unless BALKAN_STATIC_PAGES is set.
+    def _repr_html_(self) -> str | None:
+        return self.static_html() if static.enabled() else None
+
+    def static_html(self) -> str:
+        """The chart as it stands now, as an HTML figure: image, alt text, caption, source."""
+        sentence = html.unescape(re.sub(r"<[^>]+>", "", self.caption.value))
+        return static.figure_html(self.full_png(), self.alt_text,
+                                  style.IMAGE_WIDTH_PX[style.mode()], caption=sentence,
+                                  sources=static.source_lines(self.figure),
+                                  note=static.STATIC_NOTE)
 
 
 class OnDemand(Mapping):

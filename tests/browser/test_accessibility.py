@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "notebooks" / "dashboard.ipynb"
-AXE = Path(os.environ.get("AXE_CORE_JS", ROOT / ".cache" / "axe" / "package" / "axe.min.js"))
+AXE = Path(os.environ.get("AXE_CORE_JS", ROOT / ".cache" / "axe" / "axe.min.js"))
 FAILING = ("serious", "critical")
 #: lessons whose outputs are checked in JupyterLab: sliders, range sliders, multi-selects and
 #: dropdowns (02), toggles, a dropdown and the quiz (05); about 50 s each
