@@ -60,10 +60,26 @@ def test_reveal_scores_mine_the_class_and_the_article(qs):
 
 def test_blind_form_keeps_the_values_in_the_kernel(qs):
     form = forecast.blind_form(qs)
-    sliders = [row.children[1] for row in form.children[1:]]
+    sliders = [row.children[1] for row in form.children[1:-2]]  # then: name and button, status
     assert len(sliders) == len(forecast.blind_questions(qs))
     sliders[0].value = 80
     assert form.probabilities[forecast.blind_questions(qs).question_id.iloc[0]] == 0.8
+
+
+def test_blind_forecasts_are_saved_before_the_outcomes_only_from_the_blind_form(tmp_path, qs):
+    form = forecast.blind_form(qs, folder=tmp_path)
+    form.children[1].children[1].value = 80
+    form.save()  # no name yet
+    assert "Not saved" in form.fields["status"].value and not any(tmp_path.iterdir())
+    form.fields["name"].value = "Ana"
+    form.save()
+    saved, problems = forecast.read_forecasts(tmp_path / "forecasts_ana.csv", qs)
+    assert problems == []
+    assert set(saved.question_id) == set(forecast.blind_questions(qs).question_id)
+    assert saved.probability.iloc[0] == pytest.approx(0.8)
+    # the register form, used after the outcomes are shown, offers the open questions only
+    offered = [value for _, value in forecast.register_form(tmp_path, qs).fields["question"].options]
+    assert offered and all(q.startswith("O") for q in offered)
 
 
 def test_save_appends_and_never_overwrites(tmp_path, qs):

@@ -4,6 +4,7 @@ import json
 import re
 
 import nbformat
+import pytest
 
 from balkan_diplomacy import student
 
@@ -136,3 +137,13 @@ def test_readme_lesson_table_matches_the_lessons():
     table = dict(re.findall(r"^\| `(\d\d_\w+)` \|.*\| (\d+) \|$", readme, re.M))
     plan = guide.lesson_plan()
     assert table == {n[:-6]: str(t) for n, t in zip(plan.notebook, plan["total (min)"])}
+
+
+def test_help_prints_usage_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    """``--help`` is an option, not a folder to write into."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as done:
+        student.main(["--help"])
+    assert done.value.code == 0
+    assert "usage:" in capsys.readouterr().out
+    assert not any(tmp_path.iterdir())

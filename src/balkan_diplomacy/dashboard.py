@@ -28,8 +28,8 @@ class Panel:
 
 PANELS = [
     Panel("Map", "00", "maps", "map_explorer", "00_region_map",
-          "Each state of the Western Balkans shaded by how far it had gone towards NATO (left) "
-          "and the EU (right) by the end of the chosen year."),
+          "Each of the eight entries of the lessons (seven UN member states and Kosovo) shaded by "
+          "how far it had gone towards NATO (left) and the EU (right) by the end of the chosen year."),
     Panel("Timeline", "01", "timeline", "timeline_explorer", "01_timeline",
           "The events of the article's story, from the 1999 war to today: choose the years and the "
           "kinds of event, and pick an event to read its details and source."),
@@ -37,8 +37,8 @@ PANELS = [
           "How many states recognise Kosovo, as each claimant counts them: Pristina's "
           "government, Belgrade's government and independent compilations disagree."),
     Panel("NATO", "03", "nato", "membership_explorer", "03_nato_membership_grid",
-          "The NATO steps of each Western Balkan state, year by year: Membership Action Plan, "
-          "invitation, accession."),
+          "The NATO steps of each of the eight entries, year by year: partnership, Membership "
+          "Action Plan, invitation, accession."),
     Panel("EU path", "04", "eu_path", "swimlane_explorer", "04_eu_swimlanes",
           "The furthest EU step each state had reached over time, one lane per state, with the "
           "2025 'perspective' marked: pick a state to follow its lane."),

@@ -64,10 +64,13 @@ def blind_questions(qs: pd.DataFrame | None = None) -> pd.DataFrame:
     return qs[qs.question_set == "blind_2019"]
 
 
-def blind_form(qs: pd.DataFrame | None = None):
+def blind_form(qs: pd.DataFrame | None = None, folder: str | Path = "my_forecasts"):
     """One slider (0-100 %) per blind question; ``form.probabilities`` holds the values (0-1).
 
-    Nothing is written to disk: the values stay in the kernel until :func:`reveal` uses them.
+    The values stay in the kernel until :func:`reveal` uses them. A name and the button *Save my
+    blind forecasts* append them to the student's own file in ``folder`` (as the register form
+    does), so the class column of a later reveal holds forecasts made before any outcome was
+    shown, not after.
     """
     import ipywidgets
 
@@ -84,8 +87,30 @@ def blind_form(qs: pd.DataFrame | None = None):
         rows.append(ipywidgets.VBox([label, slider]))
     intro = ipywidgets.HTML("<b>It is 22 January 2019.</b> You have read the article and nothing "
                             "later. For each question, how likely is 'yes'? (50 = no idea)")
-    form = ipywidgets.VBox([intro, *rows])
+    name = ipywidgets.Text(description="Your name", placeholder="e.g. Ana Petrović")
+    save = ipywidgets.Button(description="Save my blind forecasts", button_style="primary",
+                             layout={"width": "auto"})
+    status = ipywidgets.HTML()
+
+    def on_save(_=None):
+        saved, problems = [], []
+        for q in blind.question_id:
+            try:
+                save_forecast(folder, name.value, q, probabilities[q],
+                              "blind forecast, made before the outcomes were shown", qs)
+            except (RegisterError, ValueError) as e:
+                problems.append(str(e))
+            else:
+                saved.append(q)
+        done = f"Saved {', '.join(saved)}. " if saved else ""
+        status.value = html.escape(done) + ("<b>Not saved:</b> " + html.escape(
+            "; ".join(problems)).replace("\n", "<br>") if problems else "")
+
+    save.on_click(on_save)
+    form = ipywidgets.VBox([intro, *rows, ipywidgets.HBox([name, save]), status])
     form.probabilities = probabilities
+    form.fields = {"name": name, "button": save, "status": status}
+    form.save = on_save
     return form
 
 
@@ -317,9 +342,11 @@ def register_form(folder: str | Path = "my_forecasts", qs: pd.DataFrame | None =
 
     qs = questions(qs)
     name = ipywidgets.Text(description="Your name", placeholder="e.g. Ana Petrović")
+    # open questions only: the blind ones are saved from the blind form, before the outcomes
+    open_qs = qs[qs.question_set == "open"]
     question = ipywidgets.Dropdown(
-        options=[(f"{q.question_id} · {q.question}", q.question_id) for q in qs.itertuples()],
-        value=qs[qs.question_set == "open"].question_id.iloc[0], description="Question",
+        options=[(f"{q.question_id} · {q.question}", q.question_id) for q in open_qs.itertuples()],
+        value=open_qs.question_id.iloc[0], description="Question",
         layout={"width": "95%"})
     probability = ipywidgets.IntSlider(value=50, min=0, max=100, step=1,
                                        description="Probability %",

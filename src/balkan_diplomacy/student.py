@@ -97,9 +97,16 @@ def write_copies(src: Path = ROOT / "notebooks", out: Path = ROOT / "student") -
 
 
 def main(argv=None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    out = Path(argv[0]) if argv else ROOT / "student"
-    for line in write_copies(out=out):
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m balkan_diplomacy.student",
+        description="Write student copies of the lessons (solutions removed, an answer cell after "
+                    "every exercise); a copy a student has edited is never overwritten.")
+    parser.add_argument("out", nargs="?", type=Path, default=ROOT / "student",
+                        help="folder for the copies (default: student/ beside notebooks/)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    for line in write_copies(out=args.out):
         print(line)
     return 0
 
