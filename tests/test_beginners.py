@@ -101,15 +101,3 @@ def test_new_answers_stay_folded_after_run_all(lesson):
            if "solution" in c["metadata"].get("tags", []) and c["metadata"].get("slideshow")]
     for text in new:
         assert text.startswith("%%answer") or text.lstrip().startswith("<details>"), text[:80]
-
-
-def test_folded_escapes_its_summary_and_keeps_the_table():
-    from balkan_diplomacy import style
-
-    import pandas as pd
-
-    shown = style.folded(style.table(pd.DataFrame({"a": ["<b>x</b>"]})), "Show <the> answer")
-    markup = shown._repr_html_()
-    assert markup.startswith("<details><summary>Show &lt;the&gt; answer</summary>")
-    assert "&lt;b&gt;x&lt;/b&gt;" in markup and markup.endswith("</details>")
-    assert repr(shown).startswith("Show <the> answer:")

@@ -33,7 +33,7 @@ def test_nothing_is_added_outside_a_static_build(monkeypatch):
     assert explorer._repr_html_() is None
     assert quiz.quiz("01")._repr_html_() is None
     fig, _ = timeline.category_counts_chart(data.load("events"))
-    assert type(style.show(fig)).__name__ == "Image"
+    assert type(style.show(fig)).__name__ == "Chart"  # the notebook's own image with alt text
 
 
 def test_an_explorer_gives_its_current_view_as_an_image_with_alt_text(static_on):

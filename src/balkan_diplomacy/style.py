@@ -304,26 +304,3 @@ class Table:
 def table(frame, caption: str | None = None) -> Table:
     """Show a DataFrame as a styled table (escaped, readable in projector mode)."""
     return Table(frame, caption)
-
-
-class Folded:
-    """Something shown folded away until the reader clicks its summary line (an HTML
-    ``<details>`` element). For answers: JupyterLab shows a cell's collapsed outputs again when
-    the cell runs, so Run All would print the answer under a hidden solution cell."""
-
-    def __init__(self, content, summary: str = "Show the answer"):
-        self.content = content
-        self.summary = summary
-
-    def _repr_html_(self) -> str:
-        inner = self.content._repr_html_() if hasattr(self.content, "_repr_html_") \
-            else f"<pre>{html.escape(repr(self.content))}</pre>"
-        return f"<details><summary>{html.escape(self.summary)}</summary>{inner}</details>"
-
-    def __repr__(self) -> str:  # plain-text front ends: the summary, then the content
-        return f"{self.summary}:\n{self.content!r}"
-
-
-def folded(content, summary: str = "Show the answer") -> Folded:
-    """Show ``content`` (a table, a DataFrame, any object) folded under a clickable summary."""
-    return Folded(content, summary)
