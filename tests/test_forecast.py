@@ -77,6 +77,12 @@ def test_blind_forecasts_are_saved_before_the_outcomes_only_from_the_blind_form(
     assert problems == []
     assert set(saved.question_id) == set(forecast.blind_questions(qs).question_id)
     assert saved.probability.iloc[0] == pytest.approx(0.8)
+    # lesson 07 scores what was saved then, not the sliders moved since
+    form.children[1].children[1].value = 10
+    first = forecast.blind_questions(qs).question_id.iloc[0]
+    assert forecast.my_blind_probabilities(form, tmp_path, qs)[first] == pytest.approx(0.8)
+    form.fields["name"].value = "Someone else"
+    assert forecast.my_blind_probabilities(form, tmp_path, qs)[first] == pytest.approx(0.1)
     # the register form, used after the outcomes are shown, offers the open questions only
     offered = [value for _, value in forecast.register_form(tmp_path, qs).fields["question"].options]
     assert offered and all(q.startswith("O") for q in offered)

@@ -114,6 +114,23 @@ def blind_form(qs: pd.DataFrame | None = None, folder: str | Path = "my_forecast
     return form
 
 
+def my_blind_probabilities(form, folder: str | Path = "my_forecasts",
+                           qs: pd.DataFrame | None = None) -> dict:
+    """The blind forecasts to score: those the student saved earlier from a blind form (the
+    earliest saved for each question, in the file of the name typed in ``form``), else the
+    values of ``form``'s sliders now."""
+    mine = dict(form.probabilities)
+    name = form.fields["name"].value.strip()
+    if name:
+        path = student_file(folder, name)
+        if path.exists():
+            saved, _ = read_forecasts(path, questions(qs))
+            saved = saved[saved.question_id.isin(list(mine))].sort_values("forecast_date")
+            for row in saved.drop_duplicates("question_id").itertuples():
+                mine[row.question_id] = float(row.probability)
+    return mine
+
+
 def reveal(probabilities: dict, qs: pd.DataFrame | None = None,
            register: pd.DataFrame | None = None) -> pd.DataFrame:
     """Outcomes of the blind questions with your Brier score, the class's and the article's.
