@@ -120,11 +120,11 @@ def test_weighing_adds_up_and_follows_the_student():
         thesis.weigh(j, {"T01": 5})
 
 
-def test_weigh_explorer_reacts_to_weights_and_changed_judgements():
+def test_weighing_form_reacts_to_weights_and_changed_judgements():
     from balkan_diplomacy import thesis
 
     tests = data.load("thesis_tests")
-    box = thesis.weigh_explorer(tests)
+    box = thesis.weighing_form(tests)
     first = box.result
     fits = tests[tests.judgement == "fits_thesis"].test_id.iloc[0]
     box.weights[fits].value = 0

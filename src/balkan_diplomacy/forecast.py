@@ -107,7 +107,12 @@ def blind_form(qs: pd.DataFrame | None = None, folder: str | Path = "my_forecast
             "; ".join(problems)).replace("\n", "<br>") if problems else "")
 
     save.on_click(on_save)
-    form = ipywidgets.VBox([intro, *rows, ipywidgets.HBox([name, save]), status])
+    from . import widgets
+
+    form = widgets.Form([intro, *rows, ipywidgets.HBox([name, save]), status],
+                        "Your forecasts as of 22 January 2019, one slider per question.",
+                        "<ul>" + "".join(f"<li><b>{q.question_id}</b> {html.escape(q.question)}</li>"
+                                         for q in blind.itertuples()) + "</ul>")
     form.probabilities = probabilities
     form.fields = {"name": name, "button": save, "status": status}
     form.save = on_save
@@ -387,7 +392,13 @@ def register_form(folder: str | Path = "my_forecasts", qs: pd.DataFrame | None =
                             "file).")
 
     save.on_click(on_save)
-    form = ipywidgets.VBox([name, question, probability, reasoning, save, status])
+    from . import widgets
+
+    form = widgets.Form([name, question, probability, reasoning, save, status],
+                        "Save a forecast of your own (name, question, probability, reasoning) "
+                        "to your file for the class register.",
+                        "<ul>" + "".join(f"<li><b>{q.question_id}</b> {html.escape(q.question)}"
+                                         "</li>" for q in open_qs.itertuples()) + "</ul>")
     form.save = on_save
     form.fields = {"name": name, "question": question, "probability": probability,
                    "reasoning": reasoning, "status": status}

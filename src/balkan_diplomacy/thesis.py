@@ -12,7 +12,7 @@ import html
 
 import pandas as pd
 
-from . import data
+from . import data, widgets
 
 #: The thesis in one attributed sentence; the quoted words are the article's (its subtitle and
 #: the paragraph beginning "In reality").
@@ -60,7 +60,7 @@ def describe(result: dict) -> str:
             f"{result['mixed']}{share}. Conclusion: {result['verdict']}.")
 
 
-def weigh_explorer(tests: pd.DataFrame | None = None):
+def weighing_form(tests: pd.DataFrame | None = None):
     """One row per implication: what was observed, our judgement (changeable), a weight 0-3;
     the sentence at the bottom adds them up. ``explorer.result`` holds the latest weighing."""
     import ipywidgets
@@ -88,8 +88,11 @@ def weigh_explorer(tests: pd.DataFrame | None = None):
         rows.append(ipywidgets.HBox([text, ipywidgets.VBox([judge[t.test_id],
                                                             weight[t.test_id]])]))
     summary = ipywidgets.HTML()
-    box = ipywidgets.VBox([ipywidgets.HTML(f"<b>The thesis:</b> {html.escape(THESIS)}"),
-                           *rows, summary])
+    head = ipywidgets.HTML(f"<b>The thesis:</b> {html.escape(THESIS)}")
+    box = widgets.Form([head, *rows, summary],
+                       "Weigh each implication of the thesis (judgement and weight 0-3) into "
+                       "a verdict of your own.",
+                       "".join(f"<p>{row.children[0].value}</p>" for row in rows))
 
     def update(_=None):
         box.result = weigh({k: w.value for k, w in judge.items()},

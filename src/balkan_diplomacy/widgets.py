@@ -383,6 +383,27 @@ def dropdown(options, value=None, description="") -> ipywidgets.Dropdown:
                                description=description, style={"description_width": "initial"})
 
 
+class Form(ipywidgets.VBox):
+    """Controls without a chart (a forecast form, a weighing of evidence). Where widgets cannot
+    run (a viewer without ipywidgets, the course website, a handout) it says in words what it
+    is, instead of ipywidgets' own text of every child widget."""
+
+    def __init__(self, children, summary: str, static_text: str = ""):
+        super().__init__(children)
+        self.summary = summary  # one sentence: what the form is for
+        self.static_text = static_text  # HTML shown on a static page under the summary
+
+    def __repr__(self) -> str:
+        return f"[Interactive form, {NEEDS_WIDGETS}] {self.summary}"
+
+    def _repr_html_(self) -> str | None:
+        if not static.enabled():
+            return None
+        return (f'<div class="bd-static-form"><p><b>{html.escape(self.summary)}</b> '
+                "<i>Run the lesson in Jupyter to use this form.</i></p>"
+                f"{self.static_text}</div>")
+
+
 def explorer_builders():
     """(name, builder) for every ``*_explorer`` function of the lesson modules
     (``balkan_diplomacy.LESSON_MODULES``) that needs no arguments: what the tests and the

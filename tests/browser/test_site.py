@@ -191,7 +191,10 @@ def test_lessons_show_charts_and_fold_their_solutions(site):
         assert ((path.parent / href.group(1)).read_bytes()
                 == (ROOT / "notebooks" / f"{path.stem}.ipynb").read_bytes())
         cells = json.loads(nb)["cells"]
-        solutions = sum("solution" in c["metadata"].get("tags", []) for c in cells)
+        # code solutions carry the tag on the page; a written model answer (markdown) is its own
+        # closed <details> in the text
+        solutions = sum(c["cell_type"] == "code" and "solution" in c["metadata"].get("tags", [])
+                        for c in cells)
         assert solutions, path.name
         assert page.count("tag_solution") == solutions, path.name
         # every solution cell sits in a closed <details> (MyST-NB's hide-cell)
