@@ -23,6 +23,10 @@ import pytest
 
 from conftest import ROOT
 
+# builds the site (the `site` extra) and opens it in Chromium: with the other browser tests, not
+# in the lowest-versions run
+pytestmark = pytest.mark.browser
+
 AXE = ROOT / ".cache" / "axe" / "axe.min.js"
 
 
