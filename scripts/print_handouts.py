@@ -133,6 +133,9 @@ def print_page(b, url: str, pdf: Path) -> int:
         page.emulate_media(media="print")
         page.goto(url, wait_until="load")
         page.evaluate("document.fonts.ready")
+        # every picture decoded before printing: on a busy machine Chromium may print a page
+        # whose images are loaded but not yet decoded, and leave them out of the PDF
+        page.evaluate("Promise.all([...document.images].map(i => i.decode().catch(() => null)))")
         tall = too_tall(page)
         if tall:
             raise CutChart(f"{url}: taller than a printed page: {'; '.join(tall)}")

@@ -301,6 +301,7 @@ def test_the_cut_chart_checks_catch_a_cut(tmp_path, chromium):
         # the PDF check on its own, on the tall page printed without the first check
         p = chromium.new_page()
         p.goto(f"{url}/tall.html")
+        p.evaluate("Promise.all([...document.images].map(i => i.decode()))")  # as print_page does
         p.pdf(path=str(tmp_path / "tall.pdf"), **print_handouts.PAGE)
         p.close()
         assert list(print_handouts.cut_images(tmp_path / "tall.pdf").values()) == [[2, 3]]
