@@ -3,7 +3,7 @@
 Notebooks import what they need, e.g. ``from balkan_diplomacy import data``. Importing the package
 sets one thing: tables show their text whole and wrapped (``frames.apply()``: pandas options,
 and in a kernel an HTML view of DataFrames), and in a kernel the ``%%answer`` cell magic of the
-solution cells is registered; nothing else runs at import time.
+solution cells and the ``%%exercise`` magic of the scaffolds are registered; nothing else runs at import time.
 
 For a projector: ``balkan_diplomacy.present()`` makes every chart and table built afterwards large
 and high-contrast; ``balkan_diplomacy.default()`` switches back.
@@ -12,10 +12,12 @@ and high-contrast; ``balkan_diplomacy.default()`` switches back.
 __version__ = "0.1.0"
 
 from . import frames as _frames
+from . import exercise as _exercise
 from . import reveal as _reveal
 
 _frames.apply()
 _reveal.register()  # %%answer: solution cells whose output stays folded (reveal.py)
+_exercise.register_magic()  # %%exercise: scaffolds checked when they run (exercise.py)
 
 #: The lesson modules, in lesson order: each holds the lesson's ``draw_*`` functions, its
 #: ``*_explorer`` builders and its ``FIGURES`` (what ``widgets.explorer_builders`` and

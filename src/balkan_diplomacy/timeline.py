@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Rectangle
 
-from . import data, style, widgets
+from . import data, exercise, style, widgets
 
 CATEGORIES = list(style.CATEGORY_LABELS)  # top to bottom, in the schema's order
 TITLE = "Events in the Western Balkans, 1999 to today"
@@ -280,3 +280,30 @@ FIGURES.append({
     "source": "data/events.csv",
     "make": lambda: category_counts_chart(data.load("events"))[0],
 })
+
+
+# ---- lesson 01's scaffolded exercises (exercise.py) ----
+
+def _ordered_events(namespace: dict) -> pd.DataFrame:
+    """Exercise 01-order's answer: the six events of ``shuffled`` by date, with the years since
+    the one before (computed from events.csv, the way the lesson draws its six)."""
+    events = data.load("events").sort_values("date", kind="stable")
+    shuffled = namespace.get("shuffled")
+    if not isinstance(shuffled, pd.DataFrame) or "event_id" not in shuffled:
+        shuffled = events.sample(6, random_state=2019)
+    ordered = events[events["event_id"].isin(shuffled["event_id"])].sort_values("date")
+    return ordered.assign(years_since_previous=(ordered["date"].diff().dt.days / 365.25).round(1))
+
+
+exercise.register(exercise.Exercise(
+    exercise_id="01-order",
+    variable="ordered",
+    task="make `ordered`: the six events sorted by date, with a column `years_since_previous`",
+    expected=_ordered_events,
+    compare=lambda got, expected: exercise.same_frame(
+        got, expected, key="event_id", columns=["years_since_previous"], what="`ordered`"),
+    why="Sorting by the `date` column puts the events in time order, and `.diff()` takes each "
+        "date minus the one before it; the first row has no event before it, so its gap is empty.",
+    fills=('"date"', "diff"),
+    wrong=((('"title"', "diff"), "not in the right order"),),
+))

@@ -1,0 +1,233 @@
+"""``%%exercise ID``: a scaffold a student completes, checked when it runs.
+
+An exercise's code part is a cell that starts with ``%%exercise 01-order`` and holds the
+solution's code with blanks, ``___``, where the student writes. While a blank is left, the cell
+does not run: it says how many blanks are left and what the finished cell must make. When none is
+left, it runs like any cell, then checks the variable the exercise names and says "✔ Right" with
+why, or "✘ Not yet" with the first thing that differs and a hint. An error in the student's code
+shows as usual, with a line saying what to do next.
+
+A check computes its expected answer from ``data/`` when it runs, never from a stored result.
+Each lesson module registers its exercises with ``register`` (lesson 00's live in ``maps``);
+``tests/test_exercises.py`` fills every scaffold with the registered right fills and wrong ones,
+runs the lessons, and checks that the right answer is accepted and each wrong one is rejected
+with its reason. The magic is registered when the package is imported in an IPython kernel.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from collections.abc import Callable
+
+import pandas as pd
+
+BLANK = "___"
+BLANK_PATTERN = re.compile(r"(?<![\w])___(?![\w])")
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One scaffolded exercise.
+
+    ``expected(namespace)`` computes the right value from the data (``namespace`` holds the
+    notebook's variables, for exercises that build on an earlier cell); ``compare(got, expected)``
+    returns ``None`` when ``got`` is right, else the reason it is not, in words a student reads.
+    ``fills`` are the texts that complete the scaffold's blanks, in order (the tests use them);
+    ``wrong`` are other fills, each with a phrase its reason must contain."""
+
+    exercise_id: str
+    variable: str
+    task: str
+    expected: Callable[[dict], Any]
+    compare: Callable[[Any, Any], str | None]
+    why: str
+    fills: tuple[str, ...]
+    wrong: tuple[tuple[tuple[str, ...], str], ...] = field(default=())
+
+
+_REGISTRY: dict[str, Exercise] = {}
+
+
+def register(exercise: Exercise) -> Exercise:
+    """Add ``exercise`` to the exercises ``%%exercise`` knows (a lesson module calls this)."""
+    _REGISTRY[exercise.exercise_id] = exercise
+    return exercise
+
+
+def exercises() -> dict[str, Exercise]:
+    """Every registered exercise by id (importing the lesson modules registers theirs)."""
+    from . import lesson_modules
+
+    lesson_modules()
+    return dict(sorted(_REGISTRY.items()))
+
+
+def get(exercise_id: str) -> Exercise:
+    known = exercises()
+    if exercise_id not in known:
+        raise KeyError(f"no exercise {exercise_id!r}; the exercises are: {', '.join(known)}")
+    return known[exercise_id]
+
+
+def blanks(code: str) -> int:
+    """How many blanks ``___`` are left in ``code``."""
+    return len(BLANK_PATTERN.findall(code))
+
+
+def fill(code: str, fills: tuple[str, ...]) -> str:
+    """``code`` with its blanks replaced by ``fills``, in order (for tests and the guide)."""
+    parts = BLANK_PATTERN.split(code)
+    if len(parts) - 1 != len(fills):
+        raise ValueError(f"the scaffold has {len(parts) - 1} blanks, but {len(fills)} fills were given")
+    out = [parts[0]]
+    for text, rest in zip(fills, parts[1:]):
+        out += [text, rest]
+    return "".join(out)
+
+
+def verdict(exercise_id: str, got: Any, namespace: dict | None = None) -> str | None:
+    """``None`` when ``got`` answers exercise ``exercise_id``, else the reason it does not."""
+    exercise = get(exercise_id)
+    return exercise.compare(got, exercise.expected(namespace or {}))
+
+
+def check(exercise_id: str, got: Any, namespace: dict | None = None) -> Feedback:
+    """The feedback a student sees for ``got`` (what the magic shows after the cell runs)."""
+    exercise = get(exercise_id)
+    reason = verdict(exercise_id, got, namespace)
+    if reason is None:
+        return Feedback(True, f"✔ Right. {exercise.why}")
+    return Feedback(False, f"✘ Not yet: {reason}")
+
+
+@dataclass(frozen=True)
+class Feedback:
+    right: bool
+    text: str
+
+    def _repr_html_(self) -> str:
+        css, colour = ("bd-right", "#006b4f") if self.right else ("bd-wrong", "#a34700")
+        return f'<p class="{css}" style="color:{colour};font-weight:bold">{html.escape(self.text)}</p>'
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _waiting(exercise: Exercise, left: int) -> str:
+    word = "blank" if left == 1 else "blanks"
+    return (f"Exercise {exercise.exercise_id}: {left} {word} ___ left. Replace each ___ with your "
+            f"code, then run this cell again (Shift+Enter). When it runs, the cell must {exercise.task}; "
+            f"it then tells you whether `{exercise.variable}` is right, and why not when it is not.")
+
+
+def exercise_magic(line: str, cell: str) -> None:
+    """The ``%%exercise ID`` cell magic (see the module's text)."""
+    from IPython import get_ipython
+    from IPython.display import display
+
+    exercise = get(line.strip())
+    left = blanks(cell)
+    if left:
+        print(_waiting(exercise, left))
+        return
+    shell = get_ipython()
+    result = shell.run_cell(cell)
+    if not result.success:
+        print(f"Exercise {exercise.exercise_id}: the code above stopped with an error. Read its last "
+              "line, fix the cell, and run it again; the check runs when the cell runs without one.")
+        return
+    if exercise.variable not in shell.user_ns:
+        display(Feedback(False, f"✘ Not yet: the cell must make a variable called "
+                                f"`{exercise.variable}` (it must {exercise.task})."))
+        return
+    display(check(exercise.exercise_id, shell.user_ns[exercise.variable], shell.user_ns))
+
+
+def register_magic() -> None:
+    """Register ``%%exercise`` in the running IPython shell (nothing outside IPython)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.register_magic_function(exercise_magic, magic_kind="cell", magic_name="exercise")
+
+
+# ---- comparisons a check is made of: each returns None when right, else a reason in words ----
+
+def same_number(got: Any, expected: float, *, what: str, tolerance: float = 0.0,
+                unit: str = "") -> str | None:
+    """``got`` is one number within ``tolerance`` of ``expected``."""
+    if isinstance(got, (pd.Series, pd.DataFrame)):
+        return (f"`{what}` should be one number, but it is a pandas {type(got).__name__} "
+                f"of {len(got)} rows. Pick the one value you need (for example with `.iloc[0]`).")
+    try:
+        value = float(got)
+    except (TypeError, ValueError):
+        return f"`{what}` should be a number, but it is {got!r}."
+    if abs(value - expected) > tolerance:
+        direction = "too high" if value > expected else "too low"
+        return f"`{what}` is {value:g}{unit}, which is {direction}. Check which rows you counted."
+    return None
+
+
+def same_frame(got: Any, expected: pd.DataFrame, *, key: str, columns: list[str] | None = None,
+               ordered: bool = True, what: str = "the table") -> str | None:
+    """``got`` is a table with ``expected``'s rows (matched by column ``key``), in the same order
+    when ``ordered``, with the same values in ``columns``."""
+    if isinstance(got, pd.Series) and got.name == key:
+        got = got.to_frame()
+    if not isinstance(got, pd.DataFrame):
+        return f"{what} should be a pandas DataFrame, but it is {type(got).__name__}."
+    if key not in got.columns:
+        return f"{what} has no column `{key}`: keep it, so that each row can be told apart."
+    missing = [k for k in expected[key] if k not in set(got[key])]
+    extra = [k for k in got[key] if k not in set(expected[key])]
+    if missing:
+        return (f"{what} lacks {len(missing)} of the rows it needs (for example {missing[0]!r}): "
+                "check your filter.")
+    if extra:
+        return (f"{what} has {len(extra)} row(s) too many (for example {extra[0]!r}): "
+                "check your filter.")
+    if len(got) != len(expected):
+        return f"{what} has {len(got)} rows, but {len(expected)} are expected: is a row there twice?"
+    if ordered and list(got[key]) != list(expected[key]):
+        first = next(i for i, (a, b) in enumerate(zip(got[key], expected[key])) if a != b)
+        return (f"the rows are not in the right order: row {first + 1} is {got[key].iloc[first]!r}, "
+                f"but {expected[key].iloc[first]!r} comes there. Check what you sorted by.")
+    for column in columns or []:
+        if column not in got.columns:
+            return f"{what} has no column `{column}`."
+        mine = got.set_index(key)[column]
+        theirs = expected.set_index(key)[column]
+        for k in expected[key]:
+            a, b = mine[k], theirs[k]
+            if pd.isna(a) and pd.isna(b):
+                continue
+            if isinstance(b, float) and not pd.isna(a):
+                try:
+                    if abs(float(a) - b) <= 0.051:
+                        continue
+                except (TypeError, ValueError):
+                    pass
+            if pd.isna(a) or pd.isna(b) or a != b:
+                return f"in row {k!r}, `{column}` is {a!r}, but it should be {b!r}."
+    return None
+
+
+def same_set(got: Any, expected: set, *, what: str) -> str | None:
+    """``got`` (a list, a Series, an Index or a set) holds exactly the items of ``expected``."""
+    if isinstance(got, pd.DataFrame):
+        return f"`{what}` should be a list of names, not a whole table: pick one column."
+    if isinstance(got, str) or not hasattr(got, "__iter__"):
+        return f"`{what}` should be a list of names, but it is {got!r}."
+    items = set(got)
+    if items - expected:
+        return f"`{what}` includes {sorted(map(str, items - expected))[0]!r}, which does not belong."
+    if expected - items:
+        return f"`{what}` lacks {len(expected - items)} of the names it needs."
+    return None
