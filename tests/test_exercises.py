@@ -122,3 +122,9 @@ def test_scaffolds_accept_the_right_answer_and_reject_wrong_ones(path, tmp_path)
         assert phrase in said, f"{eid}: expected {phrase!r}, the check said {said!r}"
         if phrase != "✔ Right":
             assert "✘ Not yet" in said, f"{eid}: a wrong answer was not rejected: {said!r}"
+
+
+def test_feedback_shows_code_as_code_and_escapes_the_rest():
+    page = exercise.Feedback(False, "✘ Not yet: `a<b` is <wrong>")._repr_html_()
+    assert 'class="bd-wrong"' in page and "<code>a&lt;b</code>" in page and "&lt;wrong&gt;" in page
+    assert repr(exercise.Feedback(True, "✔ Right. x")) == "✔ Right. x"

@@ -110,7 +110,9 @@ class Feedback:
 
     def _repr_html_(self) -> str:
         css, colour = ("bd-right", "#006b4f") if self.right else ("bd-wrong", "#a34700")
-        return f'<p class="{css}" style="color:{colour};font-weight:bold">{html.escape(self.text)}</p>'
+        # `code` in a message shows as code, as in the lesson's text
+        text = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(self.text))
+        return f'<p class="{css}" style="color:{colour};font-weight:bold">{text}</p>'
 
     def __repr__(self) -> str:
         return self.text
