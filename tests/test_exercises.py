@@ -128,3 +128,11 @@ def test_feedback_shows_code_as_code_and_escapes_the_rest():
     page = exercise.Feedback(False, "✘ Not yet: `a<b` is <wrong>")._repr_html_()
     assert 'class="bd-wrong"' in page and "<code>a&lt;b</code>" in page and "&lt;wrong&gt;" in page
     assert repr(exercise.Feedback(True, "✔ Right. x")) == "✔ Right. x"
+
+
+def test_a_scaffolded_exercise_gets_only_a_cell_for_words_in_the_student_copy():
+    copy = student.strip_solutions(nbformat.read(ROOT / "notebooks" / "01_timeline.ipynb", as_version=4))
+    ids = [c.id for c in copy.cells]
+    assert "answer-exercise-1-words" in ids and "answer-exercise-1-code" not in ids
+    at = ids.index("answer-exercise-1-words")
+    assert copy.cells[at - 1].source.startswith("%%exercise 01-order")

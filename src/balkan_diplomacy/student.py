@@ -30,35 +30,41 @@ MANIFEST = ".manifest.json"
 EXERCISE = re.compile(r"^##\s+(Exercise\s+\d+)")
 
 
-def answer_cells(exercise: str) -> list:
-    """The two empty cells a student answers an exercise in: code, then words."""
+def answer_cells(exercise: str, scaffolded: bool = False) -> list:
+    """The empty cells a student answers an exercise in: code, then words; only words when the
+    exercise has a scaffold (``%%exercise``), which is where its code is written."""
     code = nbformat.v4.new_code_cell(f"# {exercise}: your code\n")
     words = nbformat.v4.new_markdown_cell(
         f"**{exercise}, your answer in words:** double-click here, replace this line with a "
         "sentence or two, then press Shift+Enter.")
     slug = exercise.lower().replace(" ", "-")
-    for cell, kind in ((code, "code"), (words, "words")):
+    cells = [(words, "words")] if scaffolded else [(code, "code"), (words, "words")]
+    for cell, kind in cells:
         cell.metadata["tags"] = [ANSWER_TAG]
         cell.id = f"answer-{slug}-{kind}"  # fixed ids: the same lesson gives the same copy
-    return [code, words]
+    return [cell for cell, _ in cells]
 
 
 def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of ``nb`` without solution cells and without outputs; after every exercise whose
-    solution was removed, an empty code cell and an empty markdown cell to answer in."""
+    solution was removed, an empty code cell and an empty markdown cell to answer in (only the
+    markdown cell when the exercise has a scaffold: the student writes the code there)."""
     out = nbformat.from_dict(json.loads(json.dumps(nb)))
-    cells, exercise, answered = [], None, set()
+    cells, exercise, answered, scaffolded = [], None, set(), False
     for cell in out.cells:
         tags = cell.get("metadata", {}).get("tags", [])
         if cell.cell_type == "markdown":
             found = EXERCISE.match(cell.source.lstrip())
             if found or cell.source.lstrip().startswith("## "):
                 exercise = found.group(1) if found else None
+                scaffolded = False
+        elif cell.source.startswith("%%exercise"):
+            scaffolded = True
         if NOTE_TAG in tags:
             continue
         if SOLUTION_TAG in tags:
             if exercise and exercise not in answered:
-                cells += answer_cells(exercise)
+                cells += answer_cells(exercise, scaffolded)
                 answered.add(exercise)
             continue
         cells.append(cell)
