@@ -1,5 +1,5 @@
 """The pandas primer of lesson 00 shows every pandas feature that an exercise's worked solution
-uses, so that no exercise asks a beginner for code the lessons never showed.
+or its scaffold (``%%exercise``, which a student completes) uses, so that no exercise asks a beginner for code the lessons never showed.
 
 The solutions (cells tagged ``solution`` in lessons 00-07) and the primer (cells of lesson 00
 tagged ``primer``) are read with ``ast``, not run. A *feature* is one of:
@@ -164,13 +164,14 @@ def _imports(cells: list[dict]) -> set[str]:
 
 
 def used_by_solutions() -> dict[str, list[str]]:
-    """Feature -> where a solution uses it ('03_nato_western_balkans, cell 19')."""
+    """Feature -> where a solution or a scaffold uses it ('03_nato_western_balkans, cell 19')."""
     where: dict[str, list[str]] = {}
     for path in LESSONS:
         cells = _cells(path)
         skip = _imports(cells)
         for i, cell in enumerate(cells):
-            if cell["cell_type"] == "code" and SOLUTION_TAG in cell["tags"]:
+            if cell["cell_type"] == "code" and (SOLUTION_TAG in cell["tags"]
+                                                or cell["text"].startswith("%%exercise")):
                 for feature in features(cell["text"], skip):
                     where.setdefault(feature, []).append(f"{path.stem}, cell {i}")
     return where
