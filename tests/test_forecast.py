@@ -186,3 +186,14 @@ def test_the_repository_ships_no_student_forecasts():
     for folder in ("notebooks", "data", "registers"):
         assert not list((root / folder).glob("**/forecasts_*.csv")), folder
     assert not list((root / "registers").glob("class_register_*.csv"))
+
+
+def test_each_open_question_says_where_things_stood_with_a_source():
+    table = data.load("forecast_questions")
+    sources = set(data.load("sources")["source_id"])
+    for row in table.itertuples():
+        if row.question_set == "open":
+            assert isinstance(row.status_note, str) and row.status_note.strip(), row.question_id
+            assert row.status_source_id in sources, row.question_id
+        else:  # the blind questions of 2019 are scored on their outcome instead
+            assert not isinstance(row.status_note, str), row.question_id
