@@ -150,13 +150,9 @@ def exercise_magic(line: str, cell: str) -> None:
 
 def register_magic() -> None:
     """Register ``%%exercise`` in the running IPython shell (nothing outside IPython)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
-    if shell is not None:
-        shell.register_magic_function(exercise_magic, magic_kind="cell", magic_name="exercise")
+    from .reveal import register_cell_magic
+
+    register_cell_magic(exercise_magic, "exercise")
 
 
 # ---- comparisons a check is made of: each returns None when right, else a reason in words ----

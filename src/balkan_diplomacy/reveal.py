@@ -45,12 +45,18 @@ def answer(line: str, cell: str) -> None:
                  f'{"".join(parts)}</details>'))
 
 
-def register() -> None:
-    """Register ``%%answer`` in the running IPython shell (nothing outside IPython)."""
+def register_cell_magic(function, name: str) -> None:
+    """Register ``function`` as the cell magic ``%%name`` in the running IPython shell (nothing
+    outside IPython)."""
     try:
         from IPython import get_ipython
     except ImportError:
         return
     shell = get_ipython()
     if shell is not None:
-        shell.register_magic_function(answer, magic_kind="cell", magic_name="answer")
+        shell.register_magic_function(function, magic_kind="cell", magic_name=name)
+
+
+def register() -> None:
+    """Register ``%%answer`` in the running IPython shell (nothing outside IPython)."""
+    register_cell_magic(answer, "answer")
