@@ -1,5 +1,7 @@
 """Self-check quizzes (data/quizzes.csv, at a lesson's end) and checks halfway through a lesson
-(data/checks.csv): each answer gets feedback at once, with the reason and its source."""
+(data/checks.csv): each answer gets feedback at once. A first wrong choice gets "Not quite." and
+the row's hint, not the answer, so that the student tries again; the right choice, or a second
+wrong one, shows the answer with the reason and its source."""
 
 from __future__ import annotations
 
@@ -31,7 +33,9 @@ class Quiz(ipywidgets.VBox):
                    .to_dict("records")}
         self.questions = []
         intro = ipywidgets.HTML(f"<b>{html.escape(title)} ({len(rows)} questions)</b>: "
-                                "choose an answer to see if it is right, and why.")
+                                "choose an answer to see if it is right. A wrong first choice "
+                                "gets a hint; the answer and why follow the right choice or a "
+                                "second wrong one.")
         # the texts share one layout and one style, and so do the choices: one model each in
         # the front end instead of one per widget (a quiz of four questions opens 22 fewer comms)
         text = {"layout": intro.layout, "style": intro.style}
@@ -47,14 +51,26 @@ class Quiz(ipywidgets.VBox):
                    f"<a href=\"{html.escape(source['url'])}\" target=\"_blank\" "
                    f"rel=\"noopener\">{html.escape(source['publisher'])}</a>)</i>")
 
-            def react(change, answer=row["answer"], feedback=feedback, why=why):
+            hint = html.escape(row["hint"])
+            # wrong choices so far, and whether the answer has been shown (then it stays shown)
+            state = {"wrong": 0, "shown": False}
+
+            def react(change, answer=row["answer"], feedback=feedback, why=why, hint=hint,
+                      state=state):
                 if change["new"] is None:
                     feedback.value = ""
                 elif change["new"] == answer:
+                    state["shown"] = True
                     feedback.value = f'<span class="bd-right" style="color:#006b4f">✔ Right. {why}</span>'
                 else:
-                    feedback.value = (f'<span class="bd-wrong" style="color:#a34700">✘ Not quite: '
-                                      f"the answer is “{html.escape(answer)}”. {why}</span>")
+                    state["wrong"] += 1
+                    if state["wrong"] == 1 and not state["shown"]:
+                        feedback.value = (f'<span class="bd-wrong" style="color:#a34700">✘ Not quite. '
+                                          f"{hint} Try another answer.</span>")
+                    else:
+                        state["shown"] = True
+                        feedback.value = (f'<span class="bd-wrong" style="color:#a34700">✘ Not quite: '
+                                          f"the answer is “{html.escape(answer)}”. {why}</span>")
 
             buttons.observe(react, names="value")
             self.questions.append((buttons, feedback, row["answer"]))
