@@ -313,8 +313,8 @@ exercise.register(exercise.Exercise(
     compare=lambda got, expected: exercise.same_number(got, expected, what="wait_years",
                                                        tolerance=0.05, unit=" years"),
     why="With the milestones as the index, `.loc['accession', 'date']` and `.loc['map', 'date']` "
-        "are the two dates; their difference in days over 365.25 is the wait in years. The MAP "
-        "date is known only to the month, so the wait is exact to about a month.",
+        "are the two dates; their difference in days over 365.25 is the wait in years. Check "
+        "`date_precision`: a date known only to the month makes the wait exact to about a month.",
     fills=('"milestone"', '"map"'),
     wrong=((('"milestone"', '"invitation"'), "too low"),),
 ))
