@@ -107,6 +107,12 @@ def _in_article_recent_majority() -> bool:
     return int(months.round(0).between(0, 18).sum()) > len(ref) / 2
 
 
+def _windows() -> pd.DataFrame:
+    from balkan_diplomacy import timeline
+
+    return timeline.counts_by_window(_t("events"))
+
+
 def _category_ranks() -> tuple[list[str], str]:
     counts = _t("events")["category"].value_counts()
     return sorted(counts.index[:2]), counts.index[-1]
@@ -123,6 +129,10 @@ CHECKED = [
     ("01", "The longest bars are Kosovo's status and the EU (the chart prints each count); "
            "Serbian politics is the shortest",
      lambda: _category_ranks() == (["eu", "kosovo_status"], "domestic_politics")),
+    ("01", "The eighteen months before the article are the busiest window of the record",
+     lambda: _windows()["events"].iloc[0] > _windows()["events"].iloc[1:].max()),
+    ("01", "the window is no busier than the busiest earlier window",
+     lambda: _windows()["others"].iloc[0] <= _windows()["others"].iloc[1:].max()),
     ("02", "Belgrade's count was 92 states recognising (3 March 2020)",
      lambda: _recognition("R13") == 92),
     ("02", "Two revisions of the same Wikipedia article give 97 and 101 for 4 September 2020",

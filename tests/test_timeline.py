@@ -151,3 +151,55 @@ def test_an_event_inserted_with_a_new_id_and_an_earlier_date(data_copy, no_png):
     assert e.last_error is None
     assert e.artists.selected.get_xdata()[0] == pytest.approx(row["x"])
     assert "Inserted test event" in e.caption.value
+
+
+def test_the_article_date_is_marked_and_labelled(events):
+    fig = style.new_figure()
+    ax = fig.add_subplot()
+    art = timeline.draw_timeline(ax, events, 1999, 2026)
+    lines = [a for a in ax.get_lines() if a.get_gid() == "article-published"]
+    labels = [t for t in ax.texts if t.get_gid() == "article-published-label"]
+    assert len(lines) == 1 and len(labels) == 1
+    x = timeline.decimal_year(pd.Series([pd.Timestamp("2019-01-22")]))[0]
+    assert list(lines[0].get_xdata()) == [x, x] and 2019.05 < x < 2019.06
+    assert labels[0].get_text().strip() == "article published"
+    assert labels[0].get_position()[0] == x
+    # under the band of chosen years, so the explorer keeps it in its background
+    art_zorders = [a.get_zorder() for a in (lines[0], labels[0])]
+    assert max(art_zorders) < art.span.get_zorder()
+    # a range of years without 2019 draws no marker
+    ax2 = style.new_figure().add_subplot()
+    timeline.draw_timeline(ax2, events, 1999, 2010)
+    assert not [a for a in ax2.get_lines() if a.get_gid() == "article-published"]
+
+
+def test_the_explorer_shows_the_article_marker_and_keeps_it_static():
+    e = timeline.timeline_explorer()
+    ax = e.figure.axes[0]
+    marker = [a for a in ax.get_children() if a.get_gid() in ("article-published",
+                                                               "article-published-label")]
+    assert len(marker) == 2
+    assert not set(map(id, marker)) & set(map(id, e.dynamic_artists()))
+
+
+def test_counts_by_window_covers_every_event_once():
+    events = data.load("events")
+    windows = timeline.counts_by_window(events)
+    first = windows.iloc[0]
+    assert first["end"] == pd.Timestamp("2019-01-22") and first["start"] == pd.Timestamp("2017-07-22")
+    mask = (events["date"] >= first["start"]) & (events["date"] < first["end"])
+    assert first["events"] == mask.sum()
+    assert first["referred_to"] == events[mask]["in_article"].sum()
+    assert (windows["events"] == windows["referred_to"] + windows["others"]).all()
+    # back to back, most recent first, and together they hold every event before the article
+    assert (windows["start"].iloc[:-1].to_numpy() == windows["end"].iloc[1:].to_numpy()).all()
+    assert windows["start"].iloc[-1] <= events["date"].min()
+    assert windows["events"].sum() == (events["date"] < pd.Timestamp("2019-01-22")).sum()
+
+
+def test_counts_by_window_other_lengths():
+    events = data.load("events")
+    yearly = timeline.counts_by_window(events, end=pd.Timestamp("2020-01-01"), months=12)
+    by_year = events["date"].dt.year.value_counts()
+    for row in yearly.itertuples():
+        assert row.events == by_year.get(row.start.year, 0), row.start

@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
 
-from . import data, style, widgets
+from . import data, exercise, style, widgets
 
 #: EU steps in the order of the accession process (the table's milestone codes).
 EU_STEPS = ["saa_signed", "saa_in_force", "application", "candidate", "talks_opened", "accession"]
@@ -383,3 +383,74 @@ FIGURES = [
             "talks, compared with Croatia and Slovenia.",
      "source": "memberships.csv", "make": lambda: durations_figure()},
 ]
+
+
+# ---- lesson 04's scaffolded exercises (exercise.py) ----
+
+def _montenegro_and_croatia(namespace: dict) -> pd.DataFrame:
+    """Exercise 04-montenegro's answer: Montenegro's and Croatia's gaps between key steps, in
+    years up to the latest data, and whether Montenegro's is longer."""
+    members = data.load("memberships")
+    durations = step_durations(eu_steps(members), data_as_of(members, data.load("sources")))
+    d = durations.set_index(["country", "from_step"])["years"]
+    compare = pd.DataFrame({"Montenegro": d["Montenegro"], "Croatia": d["Croatia"]})
+    compare["Montenegro longer?"] = compare["Montenegro"] > compare["Croatia"]
+    return compare
+
+
+def _same_comparison(got, expected: pd.DataFrame) -> str | None:
+    if not isinstance(got, pd.DataFrame):
+        return f"`compare` should be a pandas DataFrame, but it is {type(got).__name__}."
+    for column in expected.columns:
+        if column not in got.columns:
+            return f"`compare` has no column {column!r}."
+    if list(got.index) != list(expected.index):
+        return (f"`compare` has the rows {list(got.index)}, but {list(expected.index)} are "
+                "expected: pick each country's gaps by its name.")
+    for column in expected.columns:
+        for step in expected.index:
+            a, b = got.loc[step, column], expected.loc[step, column]
+            if pd.isna(a) and pd.isna(b):
+                continue
+            if pd.isna(a) or pd.isna(b) or (a != b if isinstance(b, (bool, np.bool_))
+                                            else abs(float(a) - float(b)) > 0.051):
+                return (f"in row {step!r}, `{column}` is {a!r}, but it should be {b!r}: check "
+                        f"which country the column takes, and the comparison that makes "
+                        f"'Montenegro longer?'.")
+    return None
+
+
+def _in_talks_on_strategy_day(namespace: dict) -> set:
+    """Exercise 04-stage's answer: the entries in accession talks on the strategy's day (E021)."""
+    events = data.load("events").set_index("event_id")
+    steps = eu_steps(data.load("memberships"))
+    day = events.loc["E021", "date"]
+    return {c for c in COUNTRIES if stage_at(steps, c, day) == "talks_opened"}
+
+
+exercise.register(exercise.Exercise(
+    exercise_id="04-montenegro",
+    variable="compare",
+    task="make `compare`: Montenegro's and Croatia's years per step side by side, with a column "
+         "'Montenegro longer?'",
+    expected=_montenegro_and_croatia,
+    compare=_same_comparison,
+    why="With country and step as a two-level index, `d['Montenegro']` gives Montenegro's gaps "
+        "by step, and `>` compares them with Croatia's row by row. Montenegro's talks gap is still "
+        "open, so it runs to the latest data and can only grow.",
+    fills=('"Montenegro"', '"Croatia"'),
+    wrong=((('"Serbia"', '"Croatia"'), "which country"),
+           (('"Croatia"', '"Montenegro"'), "which country")),
+))
+
+exercise.register(exercise.Exercise(
+    exercise_id="04-stage",
+    variable="in_talks",
+    task="make `in_talks`: the entries that were in accession talks on the day of event E021",
+    expected=_in_talks_on_strategy_day,
+    compare=lambda got, expected: exercise.same_set(got, expected, what="in_talks"),
+    why="`stage_at` gives each entry's furthest step on the strategy's day; those at "
+        "'talks_opened' are the ones the strategy named for a 2025 perspective.",
+    fills=('"E021"', '"talks_opened"'),
+    wrong=((('"E021"', '"candidate"'), "does not belong"),),
+))

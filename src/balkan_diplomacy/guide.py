@@ -112,7 +112,7 @@ CUT_WHEN_SHORT = {
            ("Exercise 2", "set it as homework")],
     "04": [("Croatia joined", "skip the durations table; keep Croatia's 10.3 years as the one "
             "comparison"),
-           ("Exercise 2", "set it as homework")],
+           ("Exercise 3", "set it as homework")],
     "05": [("One survey, several reporters", "show one pair of differing reports, not all"),
            ("Exercise 2", "set it as homework")],
     "06": [("The debate", "keep the debate; drop the cross-questions (27 minutes) rather than "

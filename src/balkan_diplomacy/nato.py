@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgb
 from matplotlib.patches import Patch
 
-from . import data, style, widgets
+from . import data, exercise, style, widgets
 
 #: Status codes, in the order a country moves through them. FUTURE is drawing only.
 NONE, PARTNER, MAP, INVITED, MEMBER, FUTURE = 0, 1, 2, 3, 4, 5
@@ -285,3 +285,50 @@ FIGURES = [{
     "slug": "03_nato_membership_grid", "title": TITLE, "alt": ALT, "source": SOURCE,
     "make": lambda: membership_explorer().figure,
 }]
+
+
+# ---- lesson 03's scaffolded exercises (exercise.py) ----
+
+def _montenegro_wait(namespace: dict) -> float:
+    """Exercise 03-wait's answer: years from Montenegro's MAP to its accession, one decimal."""
+    members = data.load("memberships")
+    me = members[(members["country"] == "Montenegro") & (members["organisation"] == "NATO")]
+    me = me.set_index("milestone")
+    return round((me.loc["accession", "date"] - me.loc["map", "date"]).days / 365.25, 1)
+
+
+def _members_by_2017(namespace: dict) -> pd.DataFrame:
+    """Exercise 03-recount's answer: the NATO accession rows dated up to 31 December 2017."""
+    members = data.load("memberships")
+    accessions = members[(members["organisation"] == "NATO") & (members["milestone"] == "accession")]
+    return accessions[accessions["date"] <= pd.Timestamp("2017-12-31")]
+
+
+exercise.register(exercise.Exercise(
+    exercise_id="03-wait",
+    variable="wait_years",
+    task="make `wait_years`: the years from Montenegro's Membership Action Plan to its accession, "
+         "to one decimal",
+    expected=_montenegro_wait,
+    compare=lambda got, expected: exercise.same_number(got, expected, what="wait_years",
+                                                       tolerance=0.05, unit=" years"),
+    why="With the milestones as the index, `.loc['accession', 'date']` and `.loc['map', 'date']` "
+        "are the two dates; their difference in days over 365.25 is the wait in years. Check "
+        "`date_precision`: a date known only to the month makes the wait exact to about a month.",
+    fills=('"milestone"', '"map"'),
+    wrong=((('"milestone"', '"invitation"'), "too low"),),
+))
+
+exercise.register(exercise.Exercise(
+    exercise_id="03-recount",
+    variable="members_by",
+    task="make `members_by`: the NATO accession rows dated up to 31 December 2017",
+    expected=_members_by_2017,
+    compare=lambda got, expected: exercise.same_frame(got, expected, key="country",
+                                                      ordered=False, what="`members_by`"),
+    why="An accession row dated on or before 31 December 2017 means the country was a NATO member "
+        "at the end of that year; the chart's sentence counts the same rows.",
+    fills=('"accession"', '"2017-12-31"'),
+    wrong=((('"accession"', '"2020-12-31"'), "too many"),
+           (('"map"', '"2017-12-31"'), "too many")),
+))

@@ -24,12 +24,18 @@ from . import data, exercise, style, widgets
 
 CATEGORIES = list(style.CATEGORY_LABELS)  # top to bottom, in the schema's order
 TITLE = "Events in the Western Balkans, 1999 to today"
+#: The day the article appeared in The Moscow Times (Samorukov, 22 January 2019).
+ARTICLE_DATE = pd.Timestamp("2019-01-22")
+ARTICLE_LABEL = "article published"
+#: The article's "past eighteen months": the window before it that lesson 01 asks about.
+WINDOW_MONTHS = 18
 SOURCE = ("data/events.csv: dated events compiled for these lessons, each row with its own "
           "source (see the details under the chart). Ringed: events Samorukov (2019) refers to.")
 ALT = ("A timeline from 1999 to 2026. Six rows, one per category (Kosovo's status, NATO, EU, "
        "Russia–Serbia, Serbian politics, region), each event a coloured dot at its date; dots "
        "of events the article refers to have a black ring; the selected event is marked by a "
-       "vertical line and named at the top. A shaded band shows the chosen years.")
+       "vertical line and named at the top. A dashed vertical line labelled 'article published' "
+       "marks 22 January 2019. A shaded band shows the chosen years.")
 
 
 #: Display a static figure (the same for every lesson: style.show).
@@ -94,6 +100,43 @@ def prepare(events: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def article_marker(ax):
+    """A dashed vertical line at the article's date (22 January 2019) labelled "article
+    published", drawn on ``ax`` whose x axis is in decimal years; returns (line, label).
+
+    Both sit just above the grid and below everything a control changes (zorder 0.55, under the
+    band of chosen years at 0.6), so an explorer keeps them in its background: drawn once,
+    never redrawn, and the band still shades them as a full drawing would."""
+    x = float(decimal_year(pd.Series([ARTICLE_DATE]))[0])
+    with style.context():
+        line = ax.axvline(x, color="#222222", linewidth=1.4, linestyle="--",
+                          zorder=0.55, gid="article-published")
+        label = ax.text(x, 0.99, f" {ARTICLE_LABEL}", transform=ax.get_xaxis_transform(),
+                        ha="left", va="top", color="#222222", zorder=0.55,
+                        fontsize=style.rc()["font.size"] * 0.85, fontweight="bold",
+                        gid="article-published-label")
+    return line, label
+
+
+def counts_by_window(events: pd.DataFrame, end: pd.Timestamp = ARTICLE_DATE,
+                     months: int = WINDOW_MONTHS) -> pd.DataFrame:
+    """Events of ``events`` counted in back-to-back windows of ``months`` months that end on
+    ``end`` (the first window is the ``months`` months just before it, the next the ``months``
+    before that, back to the first event). A window holds the days from its ``start`` up to the
+    day before its ``end``. Columns: ``start``, ``end``, ``events``, ``referred_to`` (events the
+    article refers to, ``in_article``) and ``others``; most recent window first."""
+    first = events["date"].min()
+    rows, stop = [], end
+    while stop > first:
+        start = stop - pd.DateOffset(months=months)
+        inside = events[(events["date"] >= start) & (events["date"] < stop)]
+        referred = int(inside["in_article"].fillna(False).astype(bool).sum())
+        rows.append({"start": start, "end": stop, "events": len(inside),
+                     "referred_to": referred, "others": len(inside) - referred})
+        stop = start
+    return pd.DataFrame(rows)
+
+
 @dataclass
 class TimelineArtists:
     """What :func:`draw_timeline` drew."""
@@ -129,6 +172,8 @@ def draw_timeline(ax, events: pd.DataFrame, first: int = 1999, last: int | None 
         selected_label = ax.text(0.0, 1.01, "", transform=ax.transAxes, ha="left",
                                  va="bottom", fontsize=style.rc()["font.size"] * 0.9)
         empty = style.empty_message(ax, "No event in this selection")
+        if first <= ARTICLE_DATE.year <= last:
+            article_marker(ax)
         ax.set_xlim(first - 0.5, last + 1)
         ax.set_ylim(len(CATEGORIES) - 0.4, -0.6)  # first category at the top
         ax.set_yticks(range(len(CATEGORIES)), [style.CATEGORY_LABELS[c] for c in CATEGORIES])
@@ -306,4 +351,48 @@ exercise.register(exercise.Exercise(
         "date minus the one before it; the first row has no event before it, so its gap is empty.",
     fills=('"date"', "diff"),
     wrong=((('"title"', "diff"), "not in the right order"),),
+))
+
+
+def _before_after(namespace: dict) -> pd.DataFrame:
+    """Exercise 01-after's answer: events per category before and after the article's day."""
+    events = data.load("events")
+    period = events["date"].lt(ARTICLE_DATE).map({True: "before", False: "after"})
+    return pd.crosstab(events["category"], period)[["before", "after"]]
+
+
+def same_counts(got, expected: pd.DataFrame, *, what: str = "`table`") -> str | None:
+    """``got`` is a table of counts with ``expected``'s rows (its index) and columns, and the same
+    number in every cell; else the first difference, in words."""
+    if not isinstance(got, pd.DataFrame):
+        return f"{what} should be a pandas DataFrame, but it is {type(got).__name__}."
+    missing = [c for c in expected.columns if c not in got.columns]
+    if missing:
+        return f"{what} has no column {missing[0]!r}: keep the columns {list(expected.columns)}."
+    rows = [str(r) for r in got.index]
+    lacking = [str(r) for r in expected.index if str(r) not in rows]
+    if lacking or len(rows) != len(expected):
+        return (f"{what} has the rows {rows}, but one row per category is expected "
+                f"({[str(r) for r in expected.index]}): count by `events[\"category\"]`.")
+    mine = got.set_axis(rows)
+    for row in expected.index:
+        for column in expected.columns:
+            a, b = mine.loc[str(row), column], expected.loc[row, column]
+            if a != b:
+                return (f"in row {str(row)!r}, `{column}` is {a}, but it should be {b}: check the "
+                        "comparison that makes `period` (is an event earlier than the article "
+                        "'before' it?).")
+    return None
+
+
+exercise.register(exercise.Exercise(
+    exercise_id="01-after",
+    variable="table",
+    task="make `table`: the number of events of each category before and after 22 January 2019",
+    expected=_before_after,
+    compare=lambda got, expected: same_counts(got, expected),
+    why="`.lt(date)` is True for every event earlier than the article, `.map` turns True and False "
+        "into 'before' and 'after', and `pd.crosstab` counts each pair of category and period.",
+    fills=("lt", "period"),
+    wrong=((("gt", "period"), "check the comparison"),),
 ))
