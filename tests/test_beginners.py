@@ -71,7 +71,10 @@ def test_an_unknown_check_is_a_clear_error():
 
 
 @pytest.mark.parametrize("lesson, check_id", [("00_start_here", "00-reading"),
-                                              ("02_kosovo_2008", "02-texts")])
+                                              ("02_kosovo_2008", "02-texts"),
+                                              ("05_putin_in_serbian_opinion", "05-reporters"),
+                                              ("06_interests_and_leverage", "06-whose"),
+                                              ("07_then_and_now", "07-board")])
 def test_the_check_sits_in_the_middle_of_its_lesson(lesson, check_id):
     cells = json.loads((ROOT / "notebooks" / f"{lesson}.ipynb").read_text(encoding="utf-8"))["cells"]
     text = ["".join(c["source"]) for c in cells]
