@@ -222,6 +222,20 @@ def _albania_years(namespace: dict) -> pd.DataFrame:
     return c11.assign(years_late=c11["recorded_date"].dt.year - c11["claimed_date"].dt.year)
 
 
+def _check_albania_years(got, expected: pd.DataFrame) -> str | None:
+    """The row C11, and its ``years_late`` as a plain number in the reason a student reads."""
+    reason = exercise.same_frame(got, expected, key="claim_id", what="`c11`")
+    if reason:
+        return reason
+    if "years_late" not in got.columns:
+        return "`c11` has no column `years_late`: add it with `.assign(years_late=...)`."
+    value, right = got["years_late"].tolist()[0], expected["years_late"].tolist()[0]
+    if value != right:
+        return (f"`years_late` is {value}, which is not the recorded year minus the claimed "
+                "year: take `.dt.year` of both dates.")
+    return None
+
+
 def _against_thesis(namespace: dict) -> pd.DataFrame:
     """Exercise 07-against's answer: the rows of thesis_tests.csv judged against the thesis."""
     tests = data.load("thesis_tests")
@@ -234,8 +248,7 @@ exercise.register(exercise.Exercise(
     task="make `c11`: claim C11 with a column `years_late`, the recorded year minus the "
          "claimed year",
     expected=_albania_years,
-    compare=lambda got, expected: exercise.same_frame(
-        got, expected, key="claim_id", columns=["years_late"], what="`c11`"),
+    compare=_check_albania_years,
     why="`.dt.year` takes the year of each date; the claim names only a year, so the honest "
         "difference is counted in calendar years, not in days.",
     fills=('"C11"', "year"),
