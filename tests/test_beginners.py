@@ -74,7 +74,10 @@ def test_an_unknown_check_is_a_clear_error():
                                               ("01_timeline", "01-window"),
                                               ("02_kosovo_2008", "02-texts"),
                                               ("03_nato_western_balkans", "03-neighbours"),
-                                              ("04_eu_path_2025", "04-perspective")])
+                                              ("04_eu_path_2025", "04-perspective"),
+                                              ("05_putin_in_serbian_opinion", "05-reporters"),
+                                              ("06_interests_and_leverage", "06-whose"),
+                                              ("07_then_and_now", "07-board")])
 def test_the_check_sits_in_the_middle_of_its_lesson(lesson, check_id):
     cells = json.loads((ROOT / "notebooks" / f"{lesson}.ipynb").read_text(encoding="utf-8"))["cells"]
     text = ["".join(c["source"]) for c in cells]
@@ -83,7 +86,9 @@ def test_the_check_sits_in_the_middle_of_its_lesson(lesson, check_id):
     assert 0.2 * len(cells) < at < end, f"{lesson}: the check is not halfway through"
 
 
-@pytest.mark.parametrize("lesson", ["00_start_here", "02_kosovo_2008", "04_eu_path_2025"])
+@pytest.mark.parametrize("lesson", ["00_start_here", "02_kosovo_2008", "04_eu_path_2025",
+                                    "05_putin_in_serbian_opinion", "06_interests_and_leverage",
+                                    "07_then_and_now"])
 def test_new_answers_are_hidden_and_left_out_of_slides(lesson):
     cells = json.loads((ROOT / "notebooks" / f"{lesson}.ipynb").read_text(encoding="utf-8"))["cells"]
     new = [c for c in cells if "solution" in c["metadata"].get("tags", [])
@@ -94,7 +99,9 @@ def test_new_answers_are_hidden_and_left_out_of_slides(lesson):
         assert c["metadata"]["slideshow"] == {"slide_type": "skip"}
 
 
-@pytest.mark.parametrize("lesson", ["00_start_here", "02_kosovo_2008", "04_eu_path_2025"])
+@pytest.mark.parametrize("lesson", ["00_start_here", "02_kosovo_2008", "04_eu_path_2025",
+                                    "05_putin_in_serbian_opinion", "06_interests_and_leverage",
+                                    "07_then_and_now"])
 def test_new_answers_stay_folded_after_run_all(lesson):
     """JupyterLab shows a hidden cell's outputs, and a markdown cell whole, once Run All has run
     it: every answer is folded, a code cell's output by %%answer (reveal.py) and a written model

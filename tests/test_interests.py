@@ -36,7 +36,7 @@ def test_state_media_rows_say_so(table):
 def test_cell_counts_match_pandas(table):
     rows = interests.select(table, "settlement")
     counts = interests.cell_counts(rows)
-    assert len(counts) == 15
+    assert len(counts) == len(interests.ACTORS) * len(interests.ASPECTS) == 20
     moscow_loses = counts.query("actor == 'Moscow' and aspect == 'loses'").iloc[0]
     expected = table[(table.actor == "Moscow") & (table.aspect == "loses")
                      & table.scenario.isin(["settlement", "any"])]
@@ -49,8 +49,8 @@ def test_draw_matrix(table):
     ax = fig.add_subplot()
     counts = interests.cell_counts(interests.select(table, "status_quo"))
     art = interests.draw_matrix(ax, counts, "t")
-    assert len(art.boxes) == len(art.texts) == 15
-    assert len(ax.patches) == 16  # 15 cells + the highlight outline
+    assert len(art.boxes) == len(art.texts) == 20  # 5 actors x 4 aspects
+    assert len(ax.patches) == 21  # 20 cells + the highlight outline
     assert art.texts[("Washington", "loses")].get_text() == "–"
     c = counts.query("actor == 'Moscow' and aspect == 'gains'").iloc[0]
     assert art.texts[("Moscow", "gains")].get_text() == \

@@ -120,7 +120,9 @@ CUT_WHEN_SHORT = {
            ("Exercise 2", "set it as homework"),
            ("The article reports Moscow's official line", "read the two Lavrov rows only")],
     "07": [("The timeline records no", "show the timeline at 2019-2026 without discussion"),
-           ("Exercise 2", "let students write their forecast at home; collect it next class")],
+           ("Exercise 2", "let students write their forecast at home; collect it next class"),
+           ("Who wrote it", "say in two sentences who the author is and where he wrote; set "
+            "Vuksanović's reading as homework")],
 }
 
 

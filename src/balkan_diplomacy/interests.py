@@ -2,7 +2,7 @@
 
 The table ``interests.csv`` holds one point per row, each attributed: either the article's author
 ('Samorukov (the article's argument)', tied to a claim id) or an actor's own stated position (or
-the record), tied to a source. The chart is a matrix of actors (rows) by wants/gains/loses
+the record), tied to a source. The chart is a matrix of actors (rows) by wants/gains/loses/record
 (columns); each cell names the rows (ids) of the chosen scenario, the author's and the actors' own
 apart, and under the chart the explorer prints every point of the chosen actors in full, as
 evidence cards with their attribution and source: the material of the lesson's debate.
@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 import ipywidgets
 import pandas as pd
 
-from . import data, style, widgets
+from . import data, exercise, style, widgets
 
 ACTORS = ["Belgrade", "Pristina", "Moscow", "Brussels", "Washington"]
 #: How an actor is written on charts and in captions: both forms of the capital's name.
 ACTOR_NAMES = {a: ("Priština/Prishtina" if a == "Pristina" else a) for a in ACTORS}
-ASPECTS = ["wants", "gains", "loses"]
+#: A row is a goal (wants), a stake in the scenario (gains, loses), or a fact on record that bears
+#: on the actor's position without being any of these (record), as datapackage.json defines them.
+ASPECTS = ["wants", "gains", "loses", "record"]
 SCENARIOS = {"status_quo": "Status quo (no settlement)", "settlement": "A settlement"}
 VIEWS = {"all": "Everyone", "article": "Only the article's argument",
          "own": "Only the actors' own positions and the record"}
@@ -291,7 +293,8 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
         return describe(now, v["scenario"], v["view"], v["actors"], v["cell"])
 
     alt = ("A grid with five actors as rows (Belgrade, Priština/Prishtina, Moscow, Brussels, Washington) and "
-           "three columns (wants, gains, loses); each cell names the rows recorded for the "
+           "four columns (wants, gains, loses, and facts on record); each cell names the rows "
+           "recorded for the "
            "chosen scenario, the article's argument apart from the actor's own positions; the "
            "full text of every point of the chosen actors is listed under the chart.")
     explorer = widgets.Explorer(controls, fig, art, render, alt, title="Interests and leverage")
@@ -303,8 +306,79 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
 FIGURES = [{
     "slug": "06_interests_matrix",
     "title": "Who wants what: the status quo",
-    "alt": ("Matrix of five actors by wants, gains and loses under the status quo, naming the "
-            "rows from the article's argument and from the actors' own stated positions."),
+    "alt": ("Matrix of five actors by wants, gains, loses and facts on record under the status "
+            "quo, naming the rows from the article's argument and from the actors' own stated "
+            "positions."),
     "source": SOURCE_LINE,
     "make": lambda: interests_explorer().figure,
 }]
+
+
+# ---- lesson 06's exercises (exercise.py): checked against interests.csv when they run ----
+
+def _settlement_losses(namespace: dict) -> pd.DataFrame:
+    """Exercise 06-losses' answer: the rows about what an actor loses under a settlement."""
+    table = data.load("interests")
+    return table[(table["scenario"] == "settlement") & (table["aspect"] == "loses")]
+
+
+def _added_row_facts(namespace: dict) -> dict:
+    """What exercise 06-add's ``bigger`` must show: one row more than interests.csv, and the
+    source ids a new row may cite."""
+    return {"rows": len(data.load("interests")) + 1,
+            "sources": set(data.load("sources")["source_id"])}
+
+
+def _check_added_row(got, expected: dict) -> str | None:
+    if not isinstance(got, pd.DataFrame):
+        return f"`bigger` should be a pandas DataFrame, but it is {type(got).__name__}."
+    if len(got) != expected["rows"]:
+        return (f"`bigger` has {len(got)} rows, but the table with one new row has "
+                f"{expected['rows']}: concatenate `table` and `new` once each.")
+    added = got[got["row_id"] == "I99"] if "row_id" in got.columns else got.head(0)
+    if len(added) != 1:
+        return "`bigger` has no row I99: add `new` to the table with `pd.concat`."
+    row = added.iloc[0]
+    if row["aspect"] != "loses":
+        return (f"the new row's aspect is {row['aspect']!r}, but the exercise asks what Belgrade "
+                "loses under a settlement: the aspect must be 'loses'.")
+    who = row["attributed_to"]
+    if not isinstance(who, str) or not who.strip():
+        return "the new row's `attributed_to` is empty: every row must say whose view it is."
+    if who == ARTICLE:
+        return ("the new row says it is the article's argument, but Samorukov did not write it: "
+                "say whose view it is (the speaker's, or your own reading).")
+    if row["source_id"] not in expected["sources"]:
+        return (f"the new row's source_id {row['source_id']!r} is not in data/sources.csv: "
+                "cite a source that is.")
+    return None
+
+
+exercise.register(exercise.Exercise(
+    exercise_id="06-losses",
+    variable="losses",
+    task="make `losses`: the rows of `table` about what an actor loses under a settlement",
+    expected=_settlement_losses,
+    compare=lambda got, expected: exercise.same_frame(
+        got, expected, key="row_id", columns=["actor"], ordered=False, what="`losses`"),
+    why="The two conditions keep the settlement's losses; the crosstab of actor by view then "
+        "shows whose words each loss is in, which the crosstab of the whole table could not.",
+    fills=('"settlement"', '"loses"'),
+    wrong=((('"status_quo"', '"loses"'), "check your filter"),
+           (('"settlement"', '"gains"'), "check your filter")),
+))
+
+exercise.register(exercise.Exercise(
+    exercise_id="06-add",
+    variable="bigger",
+    task="make `bigger`: the table with one new row, I99, saying what Belgrade loses under a "
+         "settlement, whose view it is, and a source from data/sources.csv",
+    expected=_added_row_facts,
+    compare=_check_added_row,
+    why="The new row names its aspect, whose view it is and its source: a reader can tell it "
+        "from the author's argument and from Belgrade's own words, and check it.",
+    fills=('"loses"', '"Our reading of the Constitution of 2006 (not Belgrade\'s words)"'),
+    wrong=((('"gains"', '"Our reading of the Constitution of 2006"'), "must be 'loses'"),
+           (('"loses"', '""'), "is empty"),
+           (('"loses"', "interests.ARTICLE"), "Samorukov did not write it")),
+))

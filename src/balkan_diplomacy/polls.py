@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from . import data, style, widgets
+from . import data, exercise, style, widgets
 
 MEASURE_LABELS = {
     "favourable_view": "favourable view", "trust": "trust", "approval": "approval",
@@ -344,3 +344,48 @@ FIGURES = [
             "most values fall between about 30 and 65 percent.",
      "source": "polls.csv", "make": lambda: eu_support_figure()},
 ]
+
+
+# ---- lesson 05's exercises (exercise.py): checked against polls.csv when they run ----
+
+def _poll_p009(namespace: dict) -> pd.DataFrame:
+    """Exercise 05-source's answer: row P009 of the lesson's table (from polls.csv)."""
+    table = poll_table(data.load("polls"), data.load("sources"))
+    return table[table["poll_id"] == "P009"]
+
+
+def _putin_above_75(namespace: dict) -> pd.DataFrame:
+    """Exercise 05-high's answer: every figure about Putin above 75% (from polls.csv)."""
+    table = poll_table(data.load("polls"), data.load("sources"))
+    return table[(table["subject"] == "Putin") & (table["value_pct"] > 75)]
+
+
+exercise.register(exercise.Exercise(
+    exercise_id="05-source",
+    variable="p009",
+    task="make `p009`: row P009 of `table`, with the columns that say who ran, paid for and "
+         "reported the poll, the kind of outlet, the question and the figure",
+    expected=_poll_p009,
+    compare=lambda got, expected: exercise.same_frame(
+        got, expected, key="poll_id", columns=["kind", "value_pct"], what="`p009`"),
+    why="A mask on `poll_id` keeps the one row, and the list of columns keeps what you need to "
+        "judge a figure: who ran it, who paid, who reported it and what kind of outlet that is, "
+        "and what exactly was asked.",
+    fills=('"P009"', '"kind"'),
+    wrong=((('"P010"', '"kind"'), "check your filter"),
+           (('"P009"', '"date_text"'), "no column `kind`")),
+))
+
+exercise.register(exercise.Exercise(
+    exercise_id="05-high",
+    variable="high",
+    task="make `high`: the rows of `table` about Putin whose value_pct is above 75",
+    expected=_putin_above_75,
+    compare=lambda got, expected: exercise.same_frame(
+        got, expected, key="poll_id", columns=["measure"], ordered=False, what="`high`"),
+    why="Two conditions joined with `&` keep only rows that meet both: the subject is Putin and "
+        "the figure is above 75. Read the `measure` column of what is left.",
+    fills=('"Putin"', "75"),
+    wrong=((('"Putin"', "50"), "check your filter"),
+           (('"EU"', "75"), "check your filter")),
+))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import data, style, widgets
+from . import data, exercise, style, widgets
 
 VERDICTS = list(style.VERDICT_COLORS)  # fixed order: every band is drawn, even an empty one
 PER_LINE = 12  # squares per line inside a verdict band
@@ -210,3 +210,61 @@ FIGURES = [{
     "source": SOURCE_LINE,
     "make": lambda: scoreboard_explorer().figure,
 }]
+
+
+# ---- lesson 07's exercises (exercise.py): checked against the data when they run ----
+
+def _albania_years(namespace: dict) -> pd.DataFrame:
+    """Exercise 07-albania's answer: claim C11 with the calendar years between the claimed and
+    the recorded date (from article_claims.csv)."""
+    claims = data.load("article_claims")
+    c11 = claims[claims["claim_id"] == "C11"]
+    return c11.assign(years_late=c11["recorded_date"].dt.year - c11["claimed_date"].dt.year)
+
+
+def _check_albania_years(got, expected: pd.DataFrame) -> str | None:
+    """The row C11, and its ``years_late`` as a plain number in the reason a student reads."""
+    reason = exercise.same_frame(got, expected, key="claim_id", what="`c11`")
+    if reason:
+        return reason
+    if "years_late" not in got.columns:
+        return "`c11` has no column `years_late`: add it with `.assign(years_late=...)`."
+    value, right = got["years_late"].tolist()[0], expected["years_late"].tolist()[0]
+    if value != right:
+        return (f"`years_late` is {value}, which is not the recorded year minus the claimed "
+                "year: take `.dt.year` of both dates.")
+    return None
+
+
+def _against_thesis(namespace: dict) -> pd.DataFrame:
+    """Exercise 07-against's answer: the rows of thesis_tests.csv judged against the thesis."""
+    tests = data.load("thesis_tests")
+    return tests[tests["judgement"] == "against_thesis"]
+
+
+exercise.register(exercise.Exercise(
+    exercise_id="07-albania",
+    variable="c11",
+    task="make `c11`: claim C11 with a column `years_late`, the recorded year minus the "
+         "claimed year",
+    expected=_albania_years,
+    compare=_check_albania_years,
+    why="`.dt.year` takes the year of each date; the claim names only a year, so the honest "
+        "difference is counted in calendar years, not in days.",
+    fills=('"C11"', "year"),
+    wrong=((('"C11"', "month"), "`years_late`"),
+           (('"C10"', "year"), "check your filter")),
+))
+
+exercise.register(exercise.Exercise(
+    exercise_id="07-against",
+    variable="against",
+    task="make `against`: the rows of `tests` whose judgement is against_thesis",
+    expected=_against_thesis,
+    compare=lambda got, expected: exercise.same_frame(
+        got, expected, key="test_id", columns=["area"], ordered=False, what="`against`"),
+    why="`value_counts()` counts the rows per judgement, and the mask keeps the ones our "
+        "judgement calls against the thesis; whether you agree with each is the written part.",
+    fills=("value_counts", '"against_thesis"'),
+    wrong=((("value_counts", '"fits_thesis"'), "check your filter"),),
+))
