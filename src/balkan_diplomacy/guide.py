@@ -99,12 +99,16 @@ OPENING_MIN, KEY_POINTS_MIN, QUIZ_MIN = 3, 2, 4
 #: The headings are the start of a '## ' heading in the lesson (a test checks they exist).
 CUT_WHEN_SHORT = {
     "00": [("Exercise 2", "set it as homework: the student copy has its answer cells"),
+           ("A pandas primer", "set the primer as homework; do its three Try it cells together "
+            "on the projector"),
            ("Eight lessons", "show the plan table for a moment and move on"),
            ("A notebook runs one cell", "run the cells yourself rather than letting each "
             "student find the tables")],
     "01": [("Exercise 1", "do it together on the projector: guess the order aloud, then sort"),
            ("The EU and Kosovo's status", "show the chart, skip the discussion of categories")],
-    "02": [("One permanent member's veto", "state Article 4(2) and Article 27 in one sentence "
+    "02": [("In their own words", "the part 'Before 2008' is an optional extension: set it as "
+            "reading"),
+           ("One permanent member's veto", "state Article 4(2) and Article 27 in one sentence "
             "each and skip the claims table"),
            ("Exercise 2", "set it as homework")],
     "03": [("Bosnia and Herzegovina", "one sentence: a Membership Action Plan since 2010, no "

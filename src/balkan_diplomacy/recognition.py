@@ -282,3 +282,53 @@ FIGURES = [{
     "slug": "02_recognition_claims", "title": TITLE, "alt": ALT, "source": SOURCE,
     "make": lambda: recognition_explorer().figure,
 }]
+
+
+# ---- lesson 02: the checks of its scaffolded exercises (exercise.py) ----
+
+from . import exercise  # noqa: E402  (kept with lesson 02's block)
+
+
+def _request_to_opinion(namespace: dict) -> float:
+    """Exercise 02-court-days: days from the General Assembly's request (E008) to the Court's
+    opinion (E012), both dated to the day in events.csv."""
+    dates = data.load("events").set_index("event_id")["date"]
+    return float((dates["E012"] - dates["E008"]).days)
+
+
+def _recognising_gap(namespace: dict) -> float:
+    """Exercise 02-claims-gap: highest minus lowest latest count of states *recognising* Kosovo
+    on 30 June 2023 (Belgrade's count of withdrawals is another measure, left out)."""
+    at = claims_at(data.load("recognitions"), "2023-06-30")
+    recognising = at[at["series"] != "serbia_withdrawn"]
+    return float(recognising["count"].max() - recognising["count"].min())
+
+
+exercise.register(exercise.Exercise(
+    exercise_id="02-court-days",
+    variable="request_to_opinion",
+    task="make `request_to_opinion`: the number of days from the request (E008) to the "
+         "opinion (E012)",
+    expected=_request_to_opinion,
+    compare=lambda got, expected: exercise.same_number(
+        got, expected, what="request_to_opinion", unit=" days"),
+    why="Subtracting the request's date (E008) from the opinion's (E012) gives a Timedelta, and "
+        "`.days` is its length in days. Both dates are known to the day, so the count means "
+        "something.",
+    fills=('"E008"', "days"),
+    wrong=((('"E006"', "days"), "too high"), (('"E008"', "seconds"), "too low")),
+))
+
+exercise.register(exercise.Exercise(
+    exercise_id="02-claims-gap",
+    variable="gap",
+    task="make `gap`: the highest minus the lowest count of states recognising Kosovo on "
+         "30 June 2023, leaving out Belgrade's count of withdrawals",
+    expected=_recognising_gap,
+    compare=lambda got, expected: exercise.same_number(got, expected, what="gap", unit=" states"),
+    why="The series `serbia_withdrawn` counts something else (recognitions Belgrade says were "
+        "withdrawn), so it is left out; the gap is then the highest count minus the lowest. "
+        "Look at `as_of`: the counts were made on different dates.",
+    fills=('"serbia_withdrawn"', "min"),
+    wrong=((('"independent"', "min"), "too high"), (('"serbia_withdrawn"', "max"), "too low")),
+))
