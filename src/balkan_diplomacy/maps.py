@@ -351,7 +351,8 @@ def _candidates(namespace: dict) -> pd.DataFrame:
 exercise.register(exercise.Exercise(
     exercise_id="00-try-mask",
     variable="kosovo_steps",
-    task="make `kosovo_steps`: the rows of `events` whose category is `kosovo_status`",
+    task="make `kosovo_steps`: the rows of `events` about Kosovo's status (pick the category "
+         "from the list above the cell)",
     expected=_category_rows,
     compare=lambda got, expected: exercise.same_frame(
         got, expected, key="event_id", ordered=False, what="`kosovo_steps`"),
@@ -364,7 +365,8 @@ exercise.register(exercise.Exercise(
 exercise.register(exercise.Exercise(
     exercise_id="00-try-codes",
     variable="partly",
-    task="make `partly`: the number of the article's claims whose verdict code is `partly_holds`",
+    task="make `partly`: the number of the article's claims that partly hold (type the verdict "
+         "the way the `verdict` column stores it)",
     expected=_partly_holds,
     compare=_verdict_count,
     why="A filter compares with the value stored in the column: the code `partly_holds`. The "
