@@ -242,3 +242,13 @@ def test_guide_keeps_both_name_forms_and_diacritics(guide_nb):
         assert name in text, name
     assert "Vucic" not in text and "Pristina/Prishtina" not in text
     assert article.URL in text
+
+
+def test_a_heading_that_states_its_minutes_gets_them():
+    """Lesson 00's reading and primer say their minutes in their headings; the run-sheet keeps
+    them and shares only the rest, so the sheet and the headings agree."""
+    sheet = guide.run_sheet("00")
+    for heading, stated in (("Exercise: Read the article itself (15 minutes)", 15),
+                            ("A pandas primer (25 minutes)", 25)):
+        row = sheet[sheet["activity"].str.startswith(heading)]
+        assert list(row["minutes"]) == [stated], (heading, sheet)

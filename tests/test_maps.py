@@ -94,3 +94,16 @@ def test_figures_list():
     assert entry["slug"].startswith("00_")
     fig = entry["make"]()
     assert fig.axes and entry["alt"] and entry["source"]
+
+
+def test_status_table_names_each_entry_and_its_steps_in_words(members):
+    """Lesson 00 shows the map's year as a table: the entry's name and its furthest steps in
+    words, the same levels the map colours."""
+    for year in (2006, 2022):
+        table = maps.status_table(members, year)
+        levels = maps.status_levels(members, year)
+        assert list(table.index) == list(maps.FOCUS)
+        assert list(table["country"]) == [maps.NAMES[c] for c in maps.FOCUS]
+        for org in ("NATO", "EU"):
+            assert list(table[org]) == [maps.LEVEL_NAMES[org][int(v)] for v in levels[org]]
+    assert maps.status_table(members, 2022).loc["HR", "EU"] == "member"

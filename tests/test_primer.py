@@ -244,3 +244,26 @@ def test_each_primer_cell_is_short_and_explained():
             before = cells[i - 1]
             assert before["cell_type"] == "markdown" and before["text"].strip(), \
                 f"primer cell {i} has no explanation above it"
+
+
+def used_by_scaffolds() -> dict[str, list[str]]:
+    """Feature -> where a scaffold (a ``%%exercise`` cell, tagged ``scaffold``) uses it. A blank
+    ``___`` is a plain name to ``ast``, so a scaffold parses as it stands."""
+    where: dict[str, list[str]] = {}
+    for path in LESSONS:
+        cells = _cells(path)
+        skip = _imports(cells)
+        for i, cell in enumerate(cells):
+            if cell["cell_type"] == "code" and "scaffold" in cell["tags"]:
+                for feature in features(cell["text"], skip):
+                    where.setdefault(feature, []).append(f"{path.stem}, cell {i}")
+    return where
+
+
+def test_the_primer_shows_every_pandas_feature_the_scaffolds_use():
+    used = used_by_scaffolds()
+    assert {".sort_values()", "[mask]"} <= set(used), sorted(used)  # the scaffolds are read
+    shown = shown_by(primer_cells())
+    missing = {f: w for f, w in used.items() if f not in shown}
+    assert not missing, "a scaffold uses pandas the primer in 00 does not show: " + "; ".join(
+        f"{f} (used in {', '.join(w)})" for f, w in sorted(missing.items()))

@@ -99,12 +99,16 @@ OPENING_MIN, KEY_POINTS_MIN, QUIZ_MIN = 3, 2, 4
 #: The headings are the start of a '## ' heading in the lesson (a test checks they exist).
 CUT_WHEN_SHORT = {
     "00": [("Exercise 2", "set it as homework: the student copy has its answer cells"),
+           ("A pandas primer", "set the primer as homework; do its three Try it cells together "
+            "on the projector"),
            ("Eight lessons", "show the plan table for a moment and move on"),
            ("A notebook runs one cell", "run the cells yourself rather than letting each "
             "student find the tables")],
     "01": [("Exercise 1", "do it together on the projector: guess the order aloud, then sort"),
            ("The EU and Kosovo's status", "show the chart, skip the discussion of categories")],
-    "02": [("One permanent member's veto", "state Article 4(2) and Article 27 in one sentence "
+    "02": [("In their own words", "the part 'Before 2008' is an optional extension: set it as "
+            "reading"),
+           ("One permanent member's veto", "state Article 4(2) and Article 27 in one sentence "
             "each and skip the claims table"),
            ("Exercise 2", "set it as homework")],
     "03": [("Bosnia and Herzegovina", "one sentence: a Membership Action Plan since 2010, no "
@@ -169,19 +173,30 @@ def lesson_minutes(lesson: str) -> dict:
 
 def run_sheet(lesson: str):
     """Minute by minute: one row per activity of the lesson, with its start, its length and what
-    to cut if short of time. The minutes add up to the lesson's header line."""
+    to cut if short of time. The minutes add up to the lesson's header line. A section whose
+    heading states its time ("(15 minutes)") gets it; the rest of the teaching time is shared by
+    how much the other sections hold, the rest of the exercise time equally."""
     import pandas as pd
 
     minutes = lesson_minutes(lesson)
     sections = [s for s in _headed_sections(lesson) if s["kind"] != "sources"]
-    teaching = [s for s in sections if s["kind"] == "teaching"]
-    exercises = [s for s in sections if s["kind"] == "exercise"]
+    # a heading that states its own time, "(15 minutes)", keeps it; the rest is shared
+    fixed = {id(s): int(m.group(1)) for s in sections
+             if (m := re.search(r"\((\d+) minutes\)", s["heading"]))}
+    teaching = [s for s in sections if s["kind"] == "teaching" and id(s) not in fixed]
+    exercises = [s for s in sections if s["kind"] == "exercise" and id(s) not in fixed]
+
+    def stated(kind: str) -> int:
+        return sum(fixed[id(s)] for s in sections if s["kind"] == kind and id(s) in fixed)
+
     rows = [{"activity": "Opening: the question, the objectives, the article's passage",
              "kind": "teaching", "minutes": OPENING_MIN}]
-    left = minutes.get("teaching", 0) - OPENING_MIN - KEY_POINTS_MIN
+    left = minutes.get("teaching", 0) - OPENING_MIN - KEY_POINTS_MIN - stated("teaching")
     shares = dict(zip(map(id, teaching), _shares(left, [s["words"] for s in teaching])))
-    ex_shares = dict(zip(map(id, exercises),
-                         _shares(minutes.get("exercises", 0) - QUIZ_MIN, [1] * len(exercises))))
+    shares.update(fixed)
+    ex_shares = dict(zip(map(id, exercises), _shares(
+        minutes.get("exercises", 0) - QUIZ_MIN - stated("exercise"), [1] * len(exercises))))
+    ex_shares.update(fixed)
     for s in sections:
         length = {"teaching": shares.get(id(s)), "exercise": ex_shares.get(id(s)),
                   "quiz": QUIZ_MIN, "key points": KEY_POINTS_MIN,

@@ -293,3 +293,124 @@ FIGURES = [{
     "source": SOURCE,
     "make": lambda: map_explorer().figure,
 }]
+
+
+# ---- lesson 00: the table under the map, and the checks of its scaffolded cells (exercise.py) ----
+
+from . import exercise  # noqa: E402  (kept with lesson 00's block, which the map code does not use)
+
+
+def status_table(members: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The furthest NATO and EU step of each of the eight entries by the end of ``year``, in
+    words: one row per entry (indexed by code), columns ``country``, ``NATO`` and ``EU``."""
+    levels = status_levels(members, year)
+    return pd.DataFrame({
+        "country": [NAMES[code] for code in levels.index],
+        "NATO": [LEVEL_NAMES["NATO"][int(level)] for level in levels["NATO"]],
+        "EU": [LEVEL_NAMES["EU"][int(level)] for level in levels["EU"]],
+    }, index=levels.index)
+
+
+def _category_rows(namespace: dict) -> pd.DataFrame:
+    events = data.load("events")
+    return events[events["category"] == "kosovo_status"]
+
+
+def _partly_holds(namespace: dict) -> float:
+    claims = data.load("article_claims")
+    return float((claims["verdict"] == "partly_holds").sum())
+
+
+def _verdict_count(got, expected: float) -> str | None:
+    """A count of claims; 0 usually means the label was typed instead of the code."""
+    reason = exercise.same_number(got, expected, what="partly")
+    if reason and not isinstance(got, (pd.Series, pd.DataFrame)) and got == 0:
+        return ("`partly` is 0: no row matched. The `verdict` column holds codes such as "
+                "`partly_holds` (with an underscore), not the labels such as 'partly holds' that "
+                "the tables print in words.")
+    return reason
+
+
+def _latest_accessions(namespace: dict) -> pd.DataFrame:
+    members = data.load("memberships")
+    joined = members[(members["organisation"] == "NATO") & (members["milestone"] == "accession")]
+    return joined.sort_values("date", ascending=False)
+
+
+def _state_media(namespace: dict) -> pd.DataFrame:
+    sources = data.load("sources")
+    return sources[sources["kind"] == "state_affiliated_media"]
+
+
+def _candidates(namespace: dict) -> pd.DataFrame:
+    members = data.load("memberships")
+    return (members[(members["organisation"] == "EU") & (members["milestone"] == "candidate")]
+            .sort_values("date"))
+
+
+exercise.register(exercise.Exercise(
+    exercise_id="00-try-mask",
+    variable="kosovo_steps",
+    task="make `kosovo_steps`: the rows of `events` about Kosovo's status (pick the category "
+         "from the list above the cell)",
+    expected=_category_rows,
+    compare=lambda got, expected: exercise.same_frame(
+        got, expected, key="event_id", ordered=False, what="`kosovo_steps`"),
+    why="The mask `events[\"category\"] == \"kosovo_status\"` is True on exactly those rows, and "
+        "`events[mask]` keeps them. A value is typed as the table stores it, in quotes.",
+    fills=('"kosovo_status"',),
+    wrong=((('"nato"',), "lacks"),),
+))
+
+exercise.register(exercise.Exercise(
+    exercise_id="00-try-codes",
+    variable="partly",
+    task="make `partly`: the number of the article's claims that partly hold (type the verdict "
+         "the way the `verdict` column stores it)",
+    expected=_partly_holds,
+    compare=_verdict_count,
+    why="A filter compares with the value stored in the column: the code `partly_holds`. The "
+        "words 'partly holds' are only its label, shown in tables for reading.",
+    fills=('"partly_holds"',),
+    wrong=((('"partly holds"',), "codes such as `partly_holds`"),),
+))
+
+exercise.register(exercise.Exercise(
+    exercise_id="00-try-sort",
+    variable="latest_first",
+    task="make `latest_first`: the NATO accessions of `joined`, the most recent first",
+    expected=_latest_accessions,
+    compare=lambda got, expected: exercise.same_frame(
+        got, expected, key="country", what="`latest_first`"),
+    why="`ascending=False` turns the order round: the latest date comes first.",
+    fills=("False",),
+    wrong=((("True",), "not in the right order"),),
+))
+
+exercise.register(exercise.Exercise(
+    exercise_id="00-state-media",
+    variable="state_media",
+    task="make `state_media`: the rows of `sources` whose kind is `state_affiliated_media`",
+    expected=_state_media,
+    compare=lambda got, expected: exercise.same_frame(
+        got, expected, key="source_id", ordered=False, what="`state_media`"),
+    why="The mask keeps the sources whose `kind` is the code `state_affiliated_media`; `len` "
+        "counts them, and the three columns say who published each one and when.",
+    fills=('"state_affiliated_media"',),
+    wrong=((('"news"',), "lacks"),),
+))
+
+exercise.register(exercise.Exercise(
+    exercise_id="00-candidates",
+    variable="candidates",
+    task="make `candidates`: the EU rows of `members` whose milestone is `candidate`, sorted by "
+         "date",
+    expected=_candidates,
+    compare=lambda got, expected: exercise.same_frame(
+        got, expected, key="country", columns=["date_text"], what="`candidates`"),
+    why="Two conditions joined with `&` keep the EU candidate rows, and sorting by `date` puts "
+        "them in time order; `date_text` shows each date only as precisely as it is known.",
+    fills=('"candidate"', '"date"'),
+    wrong=((('"candidate"', '"country"'), "not in the right order"),
+           (('"accession"', '"date"'), "lacks")),
+))

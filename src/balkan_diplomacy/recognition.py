@@ -282,3 +282,84 @@ FIGURES = [{
     "slug": "02_recognition_claims", "title": TITLE, "alt": ALT, "source": SOURCE,
     "make": lambda: recognition_explorer().figure,
 }]
+
+
+# ---- lesson 02: the checks of its scaffolded exercises (exercise.py) ----
+
+import numbers  # noqa: E402  (kept with lesson 02's block)
+
+from . import exercise  # noqa: E402
+
+
+def _is_number(got) -> bool:
+    """One plain number (a numpy integer from ``.max()`` counts; True and False do not)."""
+    return isinstance(got, numbers.Real) and not isinstance(got, (bool, np.bool_))
+
+
+def _request_to_opinion(namespace: dict) -> dict:
+    """Exercise 02-court-days: days from the General Assembly's request (E008) to the Court's
+    opinion (E012), both dated to the day in events.csv; and, to name a common slip, the days
+    from the declaration (E006)."""
+    dates = data.load("events").set_index("event_id")["date"]
+    return {"right": float((dates["E012"] - dates["E008"]).days),
+            "from_declaration": float((dates["E012"] - dates["E006"]).days)}
+
+
+def _court_days(got, expected: dict) -> str | None:
+    if _is_number(got):
+        if got == expected["from_declaration"] != expected["right"]:
+            return (f"`request_to_opinion` is {got:g} days: that counts from the declaration "
+                    "(E006). The request is event E008.")
+        if got == 0:
+            return ("`request_to_opinion` is 0: a Timedelta's length in whole days is `.days` "
+                    "(`.seconds` is only the part of a day left over).")
+    return exercise.same_number(got, expected["right"], what="request_to_opinion", unit=" days")
+
+
+def _recognising_gap(namespace: dict) -> dict:
+    """Exercise 02-claims-gap: highest minus lowest latest count of states *recognising* Kosovo
+    on 30 June 2023 (Belgrade's count of withdrawals is another measure, left out); and the gap
+    a student gets when that count is left in."""
+    at = claims_at(data.load("recognitions"), "2023-06-30")
+    recognising = at[at["series"] != "serbia_withdrawn"]
+    return {"right": float(recognising["count"].max() - recognising["count"].min()),
+            "with_withdrawn": float(recognising["count"].max() - at["count"].min())}
+
+
+def _claims_gap(got, expected: dict) -> str | None:
+    if _is_number(got) and got == expected["with_withdrawn"] != expected["right"]:
+        return (f"`gap` is {got:g}: the lowest count is still Belgrade's count of withdrawals, "
+                "which is another measure. Leave out the series `serbia_withdrawn`.")
+    return exercise.same_number(got, expected["right"], what="gap", unit=" states")
+
+
+exercise.register(exercise.Exercise(
+    exercise_id="02-court-days",
+    variable="request_to_opinion",
+    task="make `request_to_opinion`: the number of days from the request (E008) to the "
+         "opinion (E012)",
+    expected=_request_to_opinion,
+    compare=_court_days,
+    why="Subtracting the request's date (E008) from the opinion's (E012) gives a Timedelta, and "
+        "`.days` is its length in days. Both dates are known to the day, so the count means "
+        "something.",
+    fills=('"E008"', "days"),
+    wrong=((('"E006"', "days"), "counts from the declaration"),
+           (('"E008"', "seconds"), "`.days`"),
+           (('"E003"', "days"), "too high")),
+))
+
+exercise.register(exercise.Exercise(
+    exercise_id="02-claims-gap",
+    variable="gap",
+    task="make `gap`: the highest minus the lowest count of states recognising Kosovo on "
+         "30 June 2023, leaving out Belgrade's count of withdrawals",
+    expected=_recognising_gap,
+    compare=_claims_gap,
+    why="The series `serbia_withdrawn` counts something else (recognitions Belgrade says were "
+        "withdrawn), so it is left out; the gap is then the highest count minus the lowest. "
+        "Look at `as_of`: the counts were made on different dates.",
+    fills=('"serbia_withdrawn"', "min"),
+    wrong=((('"independent"', "min"), "Leave out the series `serbia_withdrawn`"),
+           (('"serbia_withdrawn"', "max"), "too low")),
+))
