@@ -1,5 +1,6 @@
 """The pandas primer of lesson 00 shows every pandas feature that an exercise's worked solution
-or its scaffold (``%%exercise``, which a student completes) uses, so that no exercise asks a beginner for code the lessons never showed.
+or its scaffold (``%%exercise``, which a student completes) uses, so that no exercise asks a
+beginner for code the lessons never showed.
 
 The solutions (cells tagged ``solution`` in lessons 00-07) and the primer (cells of lesson 00
 tagged ``primer``) are read with ``ast``, not run. A *feature* is one of:

@@ -72,6 +72,15 @@ def get(exercise_id: str) -> Exercise:
     return known[exercise_id]
 
 
+def shown(value: Any) -> str:
+    """``value`` as a student would type it: a numpy number as a plain one (``5``, not
+    ``np.int64(5)``)."""
+    if not isinstance(value, (pd.Series, pd.DataFrame, pd.Index)) and hasattr(value, "item") \
+            and getattr(value, "ndim", None) == 0:
+        value = value.item()
+    return repr(value)
+
+
 def blanks(code: str) -> int:
     """How many blanks ``___`` are left in ``code``."""
     return len(BLANK_PATTERN.findall(code))
@@ -129,6 +138,7 @@ def exercise_magic(line: str, cell: str) -> None:
     """The ``%%exercise ID`` cell magic (see the module's text)."""
     from IPython import get_ipython
     from IPython.display import display
+    from IPython.utils.capture import capture_output
 
     exercise = get(line.strip())
     left = blanks(cell)
@@ -136,16 +146,21 @@ def exercise_magic(line: str, cell: str) -> None:
         print(_waiting(exercise, left))
         return
     shell = get_ipython()
-    result = shell.run_cell(cell)
+    # what the cell prints and shows is held back and shown under the verdict, so that the
+    # verdict is not below a long table (IPython's own capture, as %%capture uses it)
+    with capture_output(display=True) as output:
+        result = shell.run_cell(cell)
     if not result.success:
+        output.show()
         print(f"Exercise {exercise.exercise_id}: the code above stopped with an error. Read its last "
               "line, fix the cell, and run it again; the check runs when the cell runs without one.")
         return
     if exercise.variable not in shell.user_ns:
         display(Feedback(False, f"✘ Not yet: the cell must make a variable called "
                                 f"`{exercise.variable}` (it must {exercise.task})."))
-        return
-    display(check(exercise.exercise_id, shell.user_ns[exercise.variable], shell.user_ns))
+    else:
+        display(check(exercise.exercise_id, shell.user_ns[exercise.variable], shell.user_ns))
+    output.show()
 
 
 def register_magic() -> None:
@@ -166,7 +181,7 @@ def same_number(got: Any, expected: float, *, what: str, tolerance: float = 0.0,
     try:
         value = float(got)
     except (TypeError, ValueError):
-        return f"`{what}` should be a number, but it is {got!r}."
+        return f"`{what}` should be a number, but it is {shown(got)}."
     if abs(value - expected) > tolerance:
         direction = "too high" if value > expected else "too low"
         return f"`{what}` is {value:g}{unit}, which is {direction}. Check which rows you counted."
@@ -186,17 +201,17 @@ def same_frame(got: Any, expected: pd.DataFrame, *, key: str, columns: list[str]
     missing = [k for k in expected[key] if k not in set(got[key])]
     extra = [k for k in got[key] if k not in set(expected[key])]
     if missing:
-        return (f"{what} lacks {len(missing)} of the rows it needs (for example {missing[0]!r}): "
+        return (f"{what} lacks {len(missing)} of the rows it needs (for example {shown(missing[0])}): "
                 "check your filter.")
     if extra:
-        return (f"{what} has {len(extra)} row(s) too many (for example {extra[0]!r}): "
+        return (f"{what} has {len(extra)} row(s) too many (for example {shown(extra[0])}): "
                 "check your filter.")
     if len(got) != len(expected):
         return f"{what} has {len(got)} rows, but {len(expected)} are expected: is a row there twice?"
     if ordered and list(got[key]) != list(expected[key]):
         first = next(i for i, (a, b) in enumerate(zip(got[key], expected[key])) if a != b)
-        return (f"the rows are not in the right order: row {first + 1} is {got[key].iloc[first]!r}, "
-                f"but {expected[key].iloc[first]!r} comes there. Check what you sorted by.")
+        return (f"the rows are not in the right order: row {first + 1} is {shown(got[key].iloc[first])}, "
+                f"but {shown(expected[key].iloc[first])} comes there. Check what you sorted by.")
     for column in columns or []:
         if column not in got.columns:
             return f"{what} has no column `{column}`."
@@ -213,7 +228,7 @@ def same_frame(got: Any, expected: pd.DataFrame, *, key: str, columns: list[str]
                 except (TypeError, ValueError):
                     pass
             if pd.isna(a) or pd.isna(b) or a != b:
-                return f"in row {k!r}, `{column}` is {a!r}, but it should be {b!r}."
+                return f"in row {shown(k)}, `{column}` is {shown(a)}, but it should be {shown(b)}."
     return None
 
 
@@ -222,7 +237,7 @@ def same_set(got: Any, expected: set, *, what: str) -> str | None:
     if isinstance(got, pd.DataFrame):
         return f"`{what}` should be a list of names, not a whole table: pick one column."
     if isinstance(got, str) or not hasattr(got, "__iter__"):
-        return f"`{what}` should be a list of names, but it is {got!r}."
+        return f"`{what}` should be a list of names, but it is {shown(got)}."
     items = set(got)
     if items - expected:
         return f"`{what}` includes {sorted(map(str, items - expected))[0]!r}, which does not belong."
