@@ -269,7 +269,7 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
     groups = widgets.OnDemand(selections, lambda key: card_groups(chosen[key], sources))
     fig = style.new_figure(9.5, 6.4)
     with style.context():  # the axes take the mode's tick and label sizes
-        ax = fig.add_axes((0.17, 0.17, 0.8, 0.65))
+        ax = fig.add_axes((0.25, 0.17, 0.72, 0.65))  # room for "Priština/Prishtina" (projector too)
     art = draw_matrix(ax, counted[("status_quo", "all")], ids=ids[("status_quo", "all")])
     style.add_source(fig, SOURCE_LINE)
     controls = {
