@@ -192,6 +192,40 @@ def status_by_year(members: pd.DataFrame, years) -> Mapping[int, pd.DataFrame]:
     return widgets.OnDemand(sorted(int(y) for y in years), levels)
 
 
+#: Glyph outlines of each label text, laid out once per process: (text, font, spacing,
+#: alignment) -> Path. A few hundred small paths (the names, status words, titles).
+_GLYPH_PATHS: dict = {}
+
+
+def _span(path: MplPath) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) of a path's vertices: its control points bound its curves, and
+    ``get_extents``, which solves each curve for its extremes, took most of a label's layout."""
+    if not len(path.vertices):
+        return 0.0, 0.0, 0.0, 0.0
+    x0, y0 = path.vertices.min(axis=0)
+    x1, y1 = path.vertices.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def _laid_out(text: str, font: FontProperties, linespacing: float, va: str) -> MplPath:
+    """``text`` as one Path of glyph outlines, in points: lines centred on x = 0, the block's
+    bottom (``va="bottom"``: the last line's descender) or top (its first line's ascender) on
+    y = 0. Line height as matplotlib's text layout takes it: the height of "lp" (ascender to
+    descender) times the line spacing."""
+    _, lp_bottom, _, lp_top = _span(TextPath((0, 0), "lp", prop=font))
+    step = (lp_top - lp_bottom) * linespacing
+    lines = text.split("\n") if text else []
+    parts = []
+    for i, line in enumerate(lines):
+        glyphs = TextPath((0, 0), line, prop=font)
+        x0, _, x1, _ = _span(glyphs)
+        parts.append(glyphs.transformed(Affine2D().translate(-(x0 + x1) / 2, -i * step)))
+    if not parts:
+        return MplPath(np.zeros((0, 2)))
+    shift = (len(lines) - 1) * step - lp_bottom if va == "bottom" else -lp_top
+    return MplPath.make_compound_path(*parts).transformed(Affine2D().translate(0, shift))
+
+
 class PathLabel(PathPatch):
     """A label drawn as the outline of its glyphs, with a white halo: what a ``Text`` with a
     stroke path effect draws, but each string's glyph outlines are laid out once and kept, so
@@ -208,7 +242,6 @@ class PathLabel(PathPatch):
                  halo: float = 2.5, **kwargs):
         self._font = FontProperties(family=style.rc()["font.family"], size=size, weight=weight)
         self._linespacing, self._va, self._text = linespacing, va, None
-        self._paths: dict = {}
         # glyph outlines are in points: to inches, to pixels, then to the data point
         fig = parent.get_figure(root=True)
         where = parent.transData if hasattr(parent, "transData") else parent.transFigure
@@ -221,23 +254,12 @@ class PathLabel(PathPatch):
         parent.add_artist(self)
 
     def _path_of(self, text: str) -> MplPath:
-        if text not in self._paths:
-            # line height as matplotlib's text layout takes it: the height of "lp" (ascender to
-            # descender), times the line spacing
-            lp = TextPath((0, 0), "lp", prop=self._font).get_extents()
-            step = (lp.y1 - lp.y0) * self._linespacing
-            lines = text.split("\n") if text else []
-            parts = []
-            for i, line in enumerate(lines):
-                glyphs = TextPath((0, 0), line, prop=self._font)
-                ink = glyphs.get_extents()
-                middle = (ink.x0 + ink.x1) / 2 if line.strip() else 0
-                parts.append(glyphs.transformed(Affine2D().translate(-middle, -i * step)))
-            # "bottom": the last line's descender on the point; "top": the first line's ascender
-            shift = (len(lines) - 1) * step - lp.y0 if self._va == "bottom" else -lp.y1
-            self._paths[text] = (MplPath.make_compound_path(*parts).transformed(
-                Affine2D().translate(0, shift)) if parts else MplPath(np.zeros((0, 2))))
-        return self._paths[text]
+        font = self._font
+        key = (text, font.get_family()[0], font.get_size_in_points(), font.get_weight(),
+               self._linespacing, self._va)
+        if key not in _GLYPH_PATHS:
+            _GLYPH_PATHS[key] = _laid_out(text, font, self._linespacing, self._va)
+        return _GLYPH_PATHS[key]
 
     def set_text(self, text: str) -> None:
         if text != self._text:
