@@ -218,3 +218,21 @@ def test_figures_list():
     assert entry["slug"].startswith("00_")
     fig = entry["make"]()
     assert fig.axes and entry["alt"] and entry["source"]
+
+
+def test_each_view_keeps_its_own_background(monkeypatch):
+    """The note changes only with the view: each view's background is drawn once, then reused
+    (a change of year or of view back to one already seen draws no whole figure)."""
+    e = maps.map_explorer()
+    for view in ("belgrade", "pristina", "neutral"):
+        e.controls["view"].value = view
+    assert len(e._backgrounds) == 3
+    drawn = []
+    real_draw = type(e.figure.canvas).draw
+    monkeypatch.setattr(type(e.figure.canvas), "draw",
+                        lambda canvas: drawn.append(1) or real_draw(canvas))
+    for view, year in [("belgrade", 2003), ("pristina", 2004), ("neutral", 2005)]:
+        e.controls["view"].value = view
+        e.controls["year"].value = year
+        assert e.last_error is None, e.last_error
+    assert not drawn and len(e._backgrounds) == 3
