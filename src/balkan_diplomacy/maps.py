@@ -207,8 +207,10 @@ def _span(path: MplPath) -> tuple[float, float, float, float]:
     return float(x0), float(y0), float(x1), float(y1)
 
 
-def _laid_out(text: str, font: FontProperties, linespacing: float, va: str) -> MplPath:
-    """``text`` as one Path of glyph outlines, in points: lines centred on x = 0, the block's
+def _laid_out(text: str, font: FontProperties, linespacing: float, va: str,
+              ha: str = "center") -> MplPath:
+    """``text`` as one Path of glyph outlines, in points: lines centred on x = 0 (``ha``
+    "center") or starting there ("left"), the block's
     bottom (``va="bottom"``: the last line's descender) or top (its first line's ascender) on
     y = 0. Line height as matplotlib's text layout takes it: the height of "lp" (ascender to
     descender) times the line spacing."""
@@ -219,7 +221,8 @@ def _laid_out(text: str, font: FontProperties, linespacing: float, va: str) -> M
     for i, line in enumerate(lines):
         glyphs = TextPath((0, 0), line, prop=font)
         x0, _, x1, _ = _span(glyphs)
-        parts.append(glyphs.transformed(Affine2D().translate(-(x0 + x1) / 2, -i * step)))
+        left = -(x0 + x1) / 2 if ha == "center" else 0.0
+        parts.append(glyphs.transformed(Affine2D().translate(left, -i * step)))
     if not parts:
         return MplPath(np.zeros((0, 2)))
     shift = (len(lines) - 1) * step - lp_bottom if va == "bottom" else -lp_top
@@ -239,7 +242,8 @@ class PathLabel(PathPatch):
 
     def __init__(self, parent, xy, text: str, size: float, weight: str = "normal",
                  linespacing: float = 1.2, va: str = "bottom", color: str = "black",
-                 halo: float = 2.5, **kwargs):
+                 halo: float = 2.5, ha: str = "center", **kwargs):
+        self._ha = ha
         self._font = FontProperties(family=style.rc()["font.family"], size=size, weight=weight)
         self._linespacing, self._va, self._text = linespacing, va, None
         # glyph outlines are in points: to inches, to pixels, then to the data point
@@ -256,9 +260,9 @@ class PathLabel(PathPatch):
     def _path_of(self, text: str) -> MplPath:
         font = self._font
         key = (text, font.get_family()[0], font.get_size_in_points(), font.get_weight(),
-               self._linespacing, self._va)
+               self._linespacing, self._va, self._ha)
         if key not in _GLYPH_PATHS:
-            _GLYPH_PATHS[key] = _laid_out(text, font, self._linespacing, self._va)
+            _GLYPH_PATHS[key] = _laid_out(text, font, self._linespacing, self._va, self._ha)
         return _GLYPH_PATHS[key]
 
     def set_text(self, text: str) -> None:
@@ -272,14 +276,15 @@ class PathLabel(PathPatch):
 
 def label(parent, xy, text: str, size: float, weight: str = "normal",
           linespacing: float = 1.2, va: str = "bottom", color: str = "black", halo: float = 2.5,
-          outlines: bool = True, **kwargs):
+          outlines: bool = True, ha: str = "center", **kwargs):
     """A :class:`PathLabel` (``outlines``: fast to redraw, for the explorer) or the same label
     as a ``Text`` with a halo (for the static figures, whose SVG keeps its words as text)."""
     if outlines:
-        return PathLabel(parent, xy, text, size, weight, linespacing, va, color, halo, **kwargs)
+        return PathLabel(parent, xy, text, size, weight, linespacing, va, color, halo, ha,
+                         **kwargs)
     effects = [patheffects.withStroke(linewidth=halo, foreground="white")] if halo else []
     where = parent.transData if hasattr(parent, "transData") else parent.transFigure
-    return parent.text(*xy, text, ha="center", va=va, fontsize=size, fontweight=weight,
+    return parent.text(*xy, text, ha=ha, va=va, fontsize=size, fontweight=weight,
                        linespacing=linespacing, color=color, path_effects=effects,
                        transform=where, **kwargs)
 
@@ -492,8 +497,10 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
         art["year"] = label(fig, (0.5, 1 - 0.12 / height), "", title_size, "bold", va="top",
                             color=style.rc()["text.color"], halo=0, outlines=outlines)
         note_size = style.rc()["font.size"] * 0.72
-        art["note"] = style.fig_note(fig, 0.01, _NOTE_IN[style.mode()] / height, "",
-                                     fontsize=note_size, color="#333333")
+        # the note, like the labels, as glyph outlines: redrawn on a change of view at the
+        # cost of one path (as text, its few hundred glyphs took ~10 ms a change)
+        art["note"] = label(fig, (0.01, _NOTE_IN[style.mode()] / height), "", note_size,
+                            va="bottom", ha="left", color="#333333", halo=0, outlines=outlines)
         # each view's note broken into lines once (measuring text is slow)
         notes = {v: style.wrap_lines(fig, VIEWS[v]["note"], note_size, width=0.98)
                  for v in VIEWS}
@@ -514,16 +521,15 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
 
     # what a change redraws: the eight entries' patches (fills; Kosovo's and Serbia's borders
     # change with the view), Serbia's outline in Belgrade's view, their names and status
-    # words, the leader lines on top, and the title; the neighbours' shapes and names never
-    # change, and the note changes only with the view: they stay in the background image, one
-    # per view
-    dynamic = [art["year"]] + [
+    # words, the leader lines on top, the title and the note; the neighbours' shapes and names
+    # never change: they stay in the background image
+    dynamic = [art["year"], art["note"]] + [
         a for org in ("NATO", "EU") for a in
         [art[org].patches[c] for c in FOCUS if c in art[org].patches]
         + ([art[org].outline] if art[org].outline is not None else [])
         + art[org].leaders + list(art[org].names.values()) + list(art[org].statuses.values())]
     return widgets.Explorer(controls, fig, art, render, ALT, dynamic=dynamic,
-                            background_by=("view",), title="Who had joined what, year by year")
+                            title="Who had joined what, year by year")
 
 
 FIGURES = [{
