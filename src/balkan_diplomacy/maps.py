@@ -237,7 +237,8 @@ class PathLabel(PathPatch):
 
     ``parent``: an Axes (``xy`` in data coordinates) or a Figure (``xy`` in figure fractions);
     ``va``: "bottom" (the block of lines sits on ``xy``) or "top" (it hangs from ``xy``);
-    lines are centred on ``xy``; ``halo``: the white outline's width in points (0: none).
+    ``ha``: lines centred on ``xy`` ("center") or starting there ("left"); ``halo``: the white
+    outline's width in points (0: none).
     """
 
     def __init__(self, parent, xy, text: str, size: float, weight: str = "normal",

@@ -49,8 +49,9 @@ class Explorer(ipywidgets.VBox):
         self._dynamic = (lambda: collect_artists(self.artists)) if dynamic == "auto" else dynamic
         self._background = None
         # ``background_by``: names of controls that change only what the background shows (a
-        # map's note, say): one background image per value of them, drawn the first time that
-        # value is shown, then kept; a change of the others draws only the dynamic artists
+        # chart's title that says whose view it is, say): one background image per value of
+        # them, drawn the first time that value is shown, then kept; a change of the other
+        # controls draws only the dynamic artists
         self._background_by = tuple(background_by)
         self._backgrounds: dict = {}
         self._background_key = None
