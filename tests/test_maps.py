@@ -55,7 +55,7 @@ def test_draw_status_map_fills_by_level():
     ax = fig.add_subplot()
     levels = pd.Series({c: i % 4 for i, c in enumerate(maps.FOCUS)})
     art = maps.draw_status_map(ax, maps.load_region(), levels, "NATO")
-    assert len(ax.patches) == 14
+    assert len(art.patches) == 14 and set(art.patches.values()) <= set(ax.patches)
     for code in maps.FOCUS:
         assert to_hex(art.patches[code].get_facecolor()) == maps.FILLS["NATO"][levels[code]]
         assert art.statuses[code].get_text() == maps.LEVEL_SHORT["NATO"][levels[code]]
@@ -89,6 +89,130 @@ def test_map_explorer_every_year(members, monkeypatch):
     assert real_png(e.figure)[:4] == b"\x89PNG"
 
 
+def _edges(path):
+    """Each segment of a matplotlib Path, as an unordered pair of rounded points."""
+    edges, last = set(), None
+    for (x, y), code in path.iter_segments(simplify=False, curves=False):
+        point = (round(x, 6), round(y, 6))
+        if code == path.LINETO and last is not None:
+            edges.add(frozenset((last, point)))
+        last = point
+    return edges
+
+
+def _ring_edges(region, code):
+    (country,) = [c for c in region["countries"] if c["code"] == code]
+    return {frozenset(((round(a[0], 6), round(a[1], 6)), (round(b[0], 6), round(b[1], 6))))
+            for polygon in country["polygons"] for ring in polygon
+            for a, b in zip(ring, ring[1:] + ring[:1])}
+
+
+@pytest.fixture(scope="module")
+def viewer():
+    return maps.map_explorer()
+
+
+def test_each_view_says_whose_it_is(viewer):
+    holders = {"belgrade": "Belgrade", "pristina": "Pristina", "neutral": "neutral"}
+    assert set(maps.VIEWS) == set(holders)
+    for view, holder in holders.items():
+        viewer.controls["view"].value = view
+        assert viewer.last_error is None, viewer.last_error
+        title = viewer.artists["year"].get_text()
+        assert holder.lower() in title.lower() and title.startswith(maps.VIEWS[view]["whose"])
+        assert holder.lower() in viewer.caption.value.lower()
+        assert viewer.artists["note"].get_text().replace("\n", " ").startswith(
+            {"belgrade": "As Belgrade presents it", "pristina": "As Pristina presents it",
+             "neutral": "*Kosovo*"}[view])
+        assert holder in maps.VIEWS[view]["label"] or view == "neutral"
+    viewer.controls["view"].value = "neutral"
+
+
+def test_belgrade_view_has_no_state_border_around_kosovo(viewer):
+    region = maps.load_region()
+    shared = _ring_edges(region, "RS") & _ring_edges(region, "XK")
+    assert len(shared) > 10  # the Serbia-Kosovo line exists in the boundary file
+    viewer.controls["view"].value = "belgrade"
+    for org in ("NATO", "EU"):
+        art = viewer.artists[org]
+        kosovo, serbia = art.patches["XK"], art.patches["RS"]
+        # Serbia's state border is the outline around both: none of it on the shared line,
+        # and it runs along Kosovo's other borders (Albania, North Macedonia, Montenegro)
+        assert art.outline.get_visible()
+        outline = _edges(art.outline.get_path())
+        assert not outline & shared
+        assert _ring_edges(region, "XK") - shared <= outline
+        assert serbia.get_linewidth() == 0  # Serbia's own outline would cross Kosovo's edge
+        assert kosovo.get_linestyle() == ":"  # the province's boundary, dotted
+        assert to_hex(kosovo.get_facecolor()) == to_hex(serbia.get_facecolor())
+        assert art.statuses["XK"].get_text() == ""
+        assert "Metohija" in art.names["XK"].get_text()
+    assert "Autonomous Province of Kosovo and Metohija" in viewer.artists["note"].get_text() \
+        .replace("\n", " ")
+    viewer.controls["view"].value = "neutral"
+
+
+def test_pristina_view_draws_a_state_border(viewer, members):
+    viewer.controls["view"].value = "pristina"
+    viewer.controls["year"].value = 2025
+    for org in ("NATO", "EU"):
+        art = viewer.artists[org]
+        kosovo, albania = art.patches["XK"], art.patches["AL"]
+        assert not art.outline.get_visible()
+        assert kosovo.get_linestyle() == albania.get_linestyle() == "solid"
+        assert kosovo.get_linewidth() == albania.get_linewidth() > 0
+        assert art.patches["RS"].get_linewidth() > 0
+        level = maps.status_levels(members, 2025).loc["XK", org]
+        assert to_hex(kosovo.get_facecolor()) == maps.FILLS[org][level]  # its own steps
+        assert art.names["XK"].get_text() == "Kosovo"
+    viewer.controls["view"].value = "neutral"
+
+
+def test_neutral_view_shows_the_footnote(viewer):
+    viewer.controls["view"].value = "neutral"
+    note = viewer.artists["note"].get_text().replace("\n", " ")
+    footnote = ("This designation is without prejudice to positions on status and is in line "
+                "with UNSCR 1244/1999 and the ICJ Opinion on the Kosovo declaration of "
+                "independence")
+    assert footnote in note and "24 February 2012" in note
+    sources = data.load("sources").set_index("source_id")
+    # the footnote's wording as the cited page prints it
+    assert footnote in sources.loc["consilium-prado-kosovo-footnote", "note"]
+    for org in ("NATO", "EU"):
+        art = viewer.artists[org]
+        assert art.patches["XK"].get_linestyle() == "--" and not art.outline.get_visible()
+        assert art.names["XK"].get_text() == "Kosovo*"
+
+
+def test_every_view_names_its_sources():
+    known = set(data.load("sources")["source_id"])
+    for view in maps.VIEWS.values():
+        assert view["sources"] and set(view["sources"]) <= known
+
+
+def test_a_view_that_does_not_exist_is_a_clear_error():
+    with pytest.raises(ValueError, match="no map view 'serbia'.*'belgrade'"):
+        maps.map_explorer(view="serbia")
+    fig = style.new_figure()
+    with pytest.raises(ValueError, match="'pristina'"):
+        maps.draw_status_map(fig.add_subplot(), maps.load_region(),
+                             pd.Series(dtype=int), "NATO", view="Pristina's")
+
+
+def test_blitting_matches_a_full_drawing_across_views(viewer):
+    """Each view has its own background (the note): switching views and years in any order
+    shows what a full drawing shows."""
+    from test_widget_states import _pixels
+
+    for view, year in [("belgrade", 2008), ("pristina", 2008), ("belgrade", 2017),
+                       ("neutral", 2017), ("pristina", 2001)]:
+        viewer.controls["view"].value = view
+        viewer.controls["year"].value = year
+        assert viewer.last_error is None, viewer.last_error
+        assert (_pixels(viewer.image.value) == _pixels(viewer.full_png())).all(), (view, year)
+    viewer.controls["view"].value = "neutral"
+
+
 def test_figures_list():
     (entry,) = maps.FIGURES
     assert entry["slug"].startswith("00_")
@@ -107,3 +231,19 @@ def test_status_table_names_each_entry_and_its_steps_in_words(members):
         for org in ("NATO", "EU"):
             assert list(table[org]) == [maps.LEVEL_NAMES[org][int(v)] for v in levels[org]]
     assert maps.status_table(members, 2022).loc["HR", "EU"] == "member"
+
+
+def test_a_change_of_view_draws_no_whole_figure(monkeypatch):
+    """The view changes only artists that each change redraws (the note and the title are
+    glyph outlines like the labels): no view needs a background of its own."""
+    e = maps.map_explorer()
+    e.controls["year"].value = 2002  # the background is drawn (at the first picture)
+    drawn = []
+    real_draw = type(e.figure.canvas).draw
+    monkeypatch.setattr(type(e.figure.canvas), "draw",
+                        lambda canvas: drawn.append(1) or real_draw(canvas))
+    for view, year in [("belgrade", 2003), ("pristina", 2004), ("neutral", 2005)]:
+        e.controls["view"].value = view
+        e.controls["year"].value = year
+        assert e.last_error is None, e.last_error
+    assert not drawn

@@ -118,3 +118,44 @@ def test_works_in_projector_mode():
         assert e.last_error is None
     finally:
         style.default()
+
+
+def test_each_view_says_whose_it_is_and_draws_its_holder_only(table):
+    e = recognition.recognition_explorer(table)
+    e.controls["year"].value = 2020
+    holders = {"pristina": ("As Pristina presents it", {"kosovo_government"}),
+               "belgrade": ("As Belgrade presents it", {"serbia_government", "serbia_withdrawn"}),
+               "neutral": ("Neutral view", set(recognition.SERIES))}
+    for view, (holder, drawn) in holders.items():
+        e.controls["view"].value = view
+        assert e.last_error is None, e.last_error
+        assert e.artists.title.get_text().startswith(holder)
+        assert {k for k, line in e.artists.lines.items() if line.get_visible()} == drawn
+        if view != "neutral":
+            assert holder in e.caption.value
+        # every number in the caption is a count of the table, claimed by the view's holder
+        rows = table[table["side"].isin({recognition.SERIES[k][0] for k in drawn})]
+        for key in drawn:
+            latest = recognition.claims_at(table, 2020)
+            for count in latest.loc[latest["series"] == key, "count"]:
+                assert str(count) in e.caption.value and count in set(rows["count"])
+    # Belgrade's view shows nothing of Pristina's count, and the other way round
+    e.controls["view"].value = "belgrade"
+    assert "117" not in e.caption.value and "Pristina" not in e.caption.value
+    e.controls["view"].value = "pristina"
+    assert "Belgrade" not in e.caption.value
+    e.controls["view"].value = "neutral"
+    assert "Belgrade" in e.caption.value and "Pristina" in e.caption.value
+
+
+def test_a_view_with_none_of_its_claimants_selected_says_so(table):
+    e = recognition.recognition_explorer(table, view="pristina")
+    e.controls["series"].value = ("serbia_government",)
+    assert e.last_error is None
+    assert e.artists.empty.get_visible() and "none of the claimants" in e.artists.empty.get_text()
+    assert "No claimant of this view selected" in e.caption.value
+
+
+def test_a_view_that_does_not_exist_is_a_clear_error(table):
+    with pytest.raises(ValueError, match="no recognition view 'moscow'.*'belgrade'"):
+        recognition.recognition_explorer(table, view="moscow")

@@ -18,10 +18,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import matplotlib
 import matplotlib.patheffects as patheffects
+import numpy as np
 import pandas as pd
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
+from matplotlib.textpath import TextPath
+from matplotlib.transforms import Affine2D, ScaledTranslation
 
 from . import data, style, widgets
 
@@ -63,17 +68,65 @@ CONTEXT_AT = {"AT": (14.9, 47.3), "HU": (19.0, 46.75), "RO": (22.6, 45.7), "BG":
 
 VIEW = (13.0, 39.4, 24.1, 47.2)  # lon_min, lat_min, lon_max, lat_max shown (degrees)
 ASPECT = 1 / math.cos(math.radians(43.5))  # degrees of latitude are longer than of longitude
-KOSOVO_NOTE = ("*Kosovo declared independence in 2008; it is recognised by some states, not by "
-               "Serbia. Dashed border: its status is disputed.\nBorders are today's in every "
-               "year: Montenegro became independent in 2006; Kosovo was under UN administration "
-               "from 1999.")
+_TODAY = ("Borders are today's in every year: Montenegro became independent in 2006; Kosovo was "
+          "under UN administration from 1999.")
+#: The three ways of drawing Kosovo (the ``view`` control of :func:`map_explorer`): whose view
+#: each is, how Kosovo and Serbia are drawn, and the note printed under the maps. Every
+#: position is attributed to whoever holds it (``sources``: ids in data/sources.csv).
+VIEWS = {
+    "neutral": {
+        "label": "Neutral: the EU's Kosovo* footnote",
+        "whose": "Neutral view (Kosovo*)",
+        "kosovo_name": "Kosovo*",
+        # the footnote as the Council of the EU prints it [consilium-prado-kosovo-footnote];
+        # its 2012 wording [b92-tanjug-2012-regional-representation-text] says "UNSC 1244"
+        "note": ("*Kosovo*: \u201cThis designation is without prejudice to positions on status and "
+                 "is in line with UNSCR 1244/1999 and the ICJ Opinion on the Kosovo declaration of "
+                 "independence\u201d (the footnote the Council of the EU prints; Belgrade and "
+                 "Pristina agreed on it in the EU-facilitated dialogue on 24 February 2012). Dashed "
+                 "border: a status in dispute. " + _TODAY),
+        "caption": ("Neutral view: Kosovo has a dashed border and the footnote Belgrade and "
+                    "Pristina agreed in 2012, which takes no position on its status."),
+        "sources": ["consilium-prado-kosovo-footnote", "b92-tanjug-2012-regional-representation-text"],
+    },
+    "belgrade": {
+        "label": "As Belgrade presents it",
+        "whose": "As Belgrade presents it",
+        "kosovo_name": "Kosovo and\nMetohija",
+        "note": ("As Belgrade presents it: the Constitution of Serbia (2006, Article 182) names the "
+                 "Autonomous Province of Kosovo and Metohija as part of the Republic of Serbia, so no "
+                 "state border is drawn around it (dotted: the province's boundary) and it takes "
+                 "Serbia's shade. " + _TODAY),
+        "caption": ("As Belgrade presents it: Kosovo and Metohija is drawn inside Serbia's border, "
+                    "as a province with Serbia's shade."),
+        "sources": ["pravno-informacioni-sistem-rs-constitution-article-182",
+                    "ombudsman-rs-constitution-of-serbia-2006"],
+    },
+    "pristina": {
+        "label": "As Pristina presents it",
+        "whose": "As Pristina presents it",
+        "kosovo_name": "Kosovo",
+        "note": ("As Pristina presents it: the Republic of Kosovo, a state since its Assembly "
+                 "declared independence on 17 February 2008, with a state border like its "
+                 "neighbours'. " + _TODAY),
+        "caption": ("As Pristina presents it: the Republic of Kosovo is drawn with a state border "
+                    "like its neighbours'."),
+        "sources": ["assembly-kosovo-declaration-of-independence-2008",
+                    "mfa-kosovo-international-recognitions"],
+    },
+}
+#: The neutral view's note (kept under its old name for the lessons that quote it).
+KOSOVO_NOTE = VIEWS["neutral"]["note"]
 SOURCE = ("NATO and EU steps: data/memberships.csv (one source per row). Boundaries: Natural "
           "Earth 1:50m (public domain) via the world-atlas package.")
 ALT = ("Two maps of the Western Balkans side by side, NATO on the left and the European Union on "
        "the right. Each of the eight entries (Slovenia, Croatia, Bosnia and Herzegovina, Serbia, "
        "Kosovo, Montenegro, Albania, North Macedonia) is shaded darker the further it had gone "
        "towards membership by the end of the chosen year, and its status is written under its "
-       "name. Kosovo has a dashed border and a note that its status is disputed.")
+       "name. A second control draws Kosovo as Belgrade presents it (a province inside Serbia's "
+       "border, with Serbia's shade), as Pristina presents it (a state with its own border), or in "
+       "a neutral view (a dashed border and the footnote of the 2012 Belgrade-Pristina "
+       "arrangement); the title says whose view is shown.")
 
 
 def _tint(hex_color: str, share: float) -> str:
@@ -139,51 +192,185 @@ def status_by_year(members: pd.DataFrame, years) -> Mapping[int, pd.DataFrame]:
     return widgets.OnDemand(sorted(int(y) for y in years), levels)
 
 
+#: Glyph outlines of each label text, laid out once per process: (text, font, spacing,
+#: alignment) -> Path. A few hundred small paths (the names, status words, titles).
+_GLYPH_PATHS: dict = {}
+
+
+def _span(path: MplPath) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) of a path's vertices: its control points bound its curves, and
+    ``get_extents``, which solves each curve for its extremes, took most of a label's layout."""
+    if not len(path.vertices):
+        return 0.0, 0.0, 0.0, 0.0
+    x0, y0 = path.vertices.min(axis=0)
+    x1, y1 = path.vertices.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def _laid_out(text: str, font: FontProperties, linespacing: float, va: str,
+              ha: str = "center") -> MplPath:
+    """``text`` as one Path of glyph outlines, in points: lines centred on x = 0 (``ha``
+    "center") or starting there ("left"), the block's
+    bottom (``va="bottom"``: the last line's descender) or top (its first line's ascender) on
+    y = 0. Line height as matplotlib's text layout takes it: the height of "lp" (ascender to
+    descender) times the line spacing."""
+    _, lp_bottom, _, lp_top = _span(TextPath((0, 0), "lp", prop=font))
+    step = (lp_top - lp_bottom) * linespacing
+    lines = text.split("\n") if text else []
+    parts = []
+    for i, line in enumerate(lines):
+        glyphs = TextPath((0, 0), line, prop=font)
+        x0, _, x1, _ = _span(glyphs)
+        left = -(x0 + x1) / 2 if ha == "center" else 0.0
+        parts.append(glyphs.transformed(Affine2D().translate(left, -i * step)))
+    if not parts:
+        return MplPath(np.zeros((0, 2)))
+    shift = (len(lines) - 1) * step - lp_bottom if va == "bottom" else -lp_top
+    return MplPath.make_compound_path(*parts).transformed(Affine2D().translate(0, shift))
+
+
+class PathLabel(PathPatch):
+    """A label drawn as the outline of its glyphs, with a white halo: what a ``Text`` with a
+    stroke path effect draws, but each string's glyph outlines are laid out once and kept, so
+    a redraw fills a ready path instead of laying out and loading every glyph again (about half
+    of the map's redraw time went there). ``set_text`` swaps in the kept path of a string.
+
+    ``parent``: an Axes (``xy`` in data coordinates) or a Figure (``xy`` in figure fractions);
+    ``va``: "bottom" (the block of lines sits on ``xy``) or "top" (it hangs from ``xy``);
+    ``ha``: lines centred on ``xy`` ("center") or starting there ("left"); ``halo``: the white
+    outline's width in points (0: none).
+    """
+
+    def __init__(self, parent, xy, text: str, size: float, weight: str = "normal",
+                 linespacing: float = 1.2, va: str = "bottom", color: str = "black",
+                 halo: float = 2.5, ha: str = "center", **kwargs):
+        self._ha = ha
+        self._font = FontProperties(family=style.rc()["font.family"], size=size, weight=weight)
+        self._linespacing, self._va, self._text = linespacing, va, None
+        # glyph outlines are in points: to inches, to pixels, then to the data point
+        fig = parent.get_figure(root=True)
+        where = parent.transData if hasattr(parent, "transData") else parent.transFigure
+        transform = (Affine2D().scale(1 / 72) + fig.dpi_scale_trans
+                     + ScaledTranslation(xy[0], xy[1], where))
+        effects = [patheffects.withStroke(linewidth=halo, foreground="white")] if halo else []
+        super().__init__(self._path_of(text), facecolor=color, edgecolor="none", linewidth=0,
+                         transform=transform, path_effects=effects, **kwargs)
+        self._text = text
+        parent.add_artist(self)
+
+    def _path_of(self, text: str) -> MplPath:
+        font = self._font
+        key = (text, font.get_family()[0], font.get_size_in_points(), font.get_weight(),
+               self._linespacing, self._va, self._ha)
+        if key not in _GLYPH_PATHS:
+            _GLYPH_PATHS[key] = _laid_out(text, font, self._linespacing, self._va, self._ha)
+        return _GLYPH_PATHS[key]
+
+    def set_text(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self.set_path(self._path_of(text))
+
+    def get_text(self) -> str:
+        return self._text
+
+
+def label(parent, xy, text: str, size: float, weight: str = "normal",
+          linespacing: float = 1.2, va: str = "bottom", color: str = "black", halo: float = 2.5,
+          outlines: bool = True, ha: str = "center", **kwargs):
+    """A :class:`PathLabel` (``outlines``: fast to redraw, for the explorer) or the same label
+    as a ``Text`` with a halo (for the static figures, whose SVG keeps its words as text)."""
+    if outlines:
+        return PathLabel(parent, xy, text, size, weight, linespacing, va, color, halo, ha,
+                         **kwargs)
+    effects = [patheffects.withStroke(linewidth=halo, foreground="white")] if halo else []
+    where = parent.transData if hasattr(parent, "transData") else parent.transFigure
+    return parent.text(*xy, text, ha=ha, va=va, fontsize=size, fontweight=weight,
+                       linespacing=linespacing, color=color, path_effects=effects,
+                       transform=where, **kwargs)
+
+
+def union_outline(region: dict, codes=("RS", "XK")) -> MplPath:
+    """The outer border of the countries ``codes`` taken as one (their shared edges left out):
+    Serbia's border as Belgrade presents it, with Kosovo inside. Natural Earth's shapes share
+    their vertices along a common border, so a shared edge appears in both outlines."""
+    rings = [[tuple(p) for p in ring] for c in region["countries"] if c["code"] in codes
+             for polygon in c["polygons"] for ring in polygon]
+    seen: dict = {}
+    for ring in rings:
+        for a, b in zip(ring, ring[1:] + ring[:1]):
+            key = frozenset((a, b))
+            seen[key] = seen.get(key, 0) + 1
+    vertices, path_codes = [], []
+    for ring in rings:
+        closed = ring + ring[:1]
+        run: list = []
+        for a, b in zip(closed, closed[1:]):
+            if seen[frozenset((a, b))] == 1:
+                run = run or [a]
+                run.append(b)
+            elif run:
+                vertices += run
+                path_codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(run) - 1)
+                run = []
+        if run:
+            vertices += run
+            path_codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(run) - 1)
+    return MplPath(vertices, path_codes)
+
+
 @dataclass
 class MapArtists:
     """What :func:`draw_status_map` drew on one panel."""
 
     organisation: str
     patches: dict = field(default_factory=dict)  # code -> PathPatch (focus and context)
-    names: dict = field(default_factory=dict)  # code -> Text (the entry's name)
-    statuses: dict = field(default_factory=dict)  # code -> Text (short status word)
+    names: dict = field(default_factory=dict)  # code -> PathLabel (the entry's name)
+    statuses: dict = field(default_factory=dict)  # code -> PathLabel (short status word)
     leaders: list = field(default_factory=list)  # Line2D from a name to a small state
+    outline: object = None  # PathPatch: Serbia's border with Kosovo inside (Belgrade's view)
+    view: str = "neutral"
 
 
-def draw_status_map(ax, region: dict, levels: pd.Series, organisation: str) -> MapArtists:
+def draw_status_map(ax, region: dict, levels: pd.Series, organisation: str,
+                    view: str = "neutral", outlines: bool = True) -> MapArtists:
     """Draw one panel: every country of ``region``, the eight entries filled by ``levels``.
 
     ``levels``: integer level per country code (as from :func:`status_levels`); ``organisation``:
-    'NATO' or 'EU'. Returns the patches and labels so that :func:`update_status_map` can recolour.
+    'NATO' or 'EU'; ``view``: a key of :data:`VIEWS` (how Kosovo is drawn); ``outlines``: labels
+    as glyph outlines (see :func:`label`). Returns the patches and labels so that
+    :func:`update_status_map` can recolour them and change the view.
     """
+    check_view(view)
     art = MapArtists(organisation)
-    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
     with style.context():
-        size = style.rc()["font.size"]
+        size, color = style.rc()["font.size"], style.rc()["text.color"]
         for country in region["countries"]:
             code, focus = country["code"], country["role"] == "focus"
             patch = PathPatch(country_path(country["polygons"]), linewidth=0.8 if focus else 0.4,
                               edgecolor="#333333" if focus else "#aaaaaa",
-                              facecolor=CONTEXT_FILL, linestyle="--" if code == "XK" else "-",
-                              zorder=2 if focus else 1)
+                              facecolor=CONTEXT_FILL, zorder=2 if focus else 1)
+            if code == "XK":  # above its neighbours' borders, in every view (the drawing
+                patch.set_zorder(2.5)  # order of a change is fixed when the explorer is made)
             ax.add_artist(patch)  # no autoscaling: the view is set below (add_patch measures
             # every curve of the outline for the data limits: ~0.1 s for the map)
             art.patches[code] = patch
             if not focus and code in CONTEXT_AT:
                 ax.text(*CONTEXT_AT[code], country["name"], ha="center", va="center",
                         fontsize=size * 0.68, color="#888888", style="italic", zorder=3)
-        if "XK" in art.patches:  # a dashed border needs more weight to be seen
-            art.patches["XK"].set_linewidth(1.6)
-            art.patches["XK"].set_zorder(2.5)
+        if {"RS", "XK"} <= set(art.patches):
+            art.outline = PathPatch(union_outline(region), fill=False, linewidth=0.8,
+                                    edgecolor="#333333", zorder=2.6, visible=False)
+            ax.add_artist(art.outline)
         for start, end in LEADER.values():
             art.leaders += ax.plot(*zip(start, end), color="#333333", linewidth=0.8, zorder=4)
         for code in FOCUS:
             x, y = LABEL_AT[code]
-            art.names[code] = ax.text(x, y, LABEL_TEXT[code], ha="center", va="bottom",
-                                      fontsize=size * 0.72, fontweight="bold", zorder=4,
-                                      linespacing=0.95, path_effects=halo)
-            art.statuses[code] = ax.text(x, y - 0.05, "", ha="center", va="top",
-                                         fontsize=size * 0.68, zorder=4, path_effects=halo)
+            art.names[code] = label(ax, (x, y), LABEL_TEXT[code], size * 0.72, "bold",
+                                    linespacing=0.95, va="bottom", color=color, zorder=4,
+                                    outlines=outlines)
+            art.statuses[code] = label(ax, (x, y - 0.05), "", size * 0.68, va="top",
+                                       color=color, zorder=4, outlines=outlines)
         ax.set_xlim(VIEW[0], VIEW[2])
         ax.set_ylim(VIEW[1], VIEW[3])
         ax.set_aspect(ASPECT)
@@ -194,18 +381,55 @@ def draw_status_map(ax, region: dict, levels: pd.Series, organisation: str) -> M
             spine.set_visible(False)
         ax.set_facecolor("white")
         ax.set_title(PANEL_TITLES[organisation], fontweight="bold")
-    update_status_map(art, levels)
+    update_status_map(art, levels, view)
     return art
 
 
-def update_status_map(art: MapArtists, levels: pd.Series) -> None:
-    """Recolour the eight entries and rewrite their status words (in place)."""
+def check_view(view: str) -> None:
+    """Raise a ValueError naming the views when ``view`` is not one of them."""
+    if view not in VIEWS:
+        raise ValueError(f"no map view {view!r}: the views are {', '.join(map(repr, VIEWS))} "
+                         "(as Belgrade presents it, as Pristina presents it, and the neutral "
+                         "view)")
+
+
+def update_status_map(art: MapArtists, levels: pd.Series, view: str | None = None) -> None:
+    """Recolour the eight entries, rewrite their status words and draw Kosovo as ``view``
+    shows it (in place; ``None`` keeps the current view).
+
+    - neutral: Kosovo has a dashed border of its own and is shaded by its own steps;
+    - belgrade: no state border around Kosovo (Serbia's border runs round both; a dotted
+      line marks the province's boundary), and Kosovo takes Serbia's shade and no status word;
+    - pristina: Kosovo has a solid state border like its neighbours, shaded by its own steps.
+    """
+    view = art.view if view is None else view
+    check_view(view)
+    art.view = view
     fills, words = FILLS[art.organisation], LEVEL_SHORT[art.organisation]
     for code in FOCUS:
         level = int(levels.get(code, 0))
         if code in art.patches:
             art.patches[code].set_facecolor(fills[level])
         art.statuses[code].set_text(words[level])
+    patches = art.patches
+    if "XK" in patches:
+        kosovo, serbia = patches["XK"], patches.get("RS")
+        if view == "belgrade":
+            if serbia is not None:
+                kosovo.set_facecolor(serbia.get_facecolor())
+                serbia.set(edgecolor="none", linewidth=0)
+            kosovo.set(linestyle=":", linewidth=0.9, edgecolor="#555555")
+            art.statuses["XK"].set_text("")
+        else:
+            if serbia is not None:
+                serbia.set(edgecolor="#333333", linewidth=0.8)
+            if view == "neutral":  # a dashed border needs more weight to be seen
+                kosovo.set(linestyle="--", linewidth=1.6, edgecolor="#333333")
+            else:
+                kosovo.set(linestyle="solid", linewidth=0.8, edgecolor="#333333")
+        if art.outline is not None:
+            art.outline.set_visible(view == "belgrade")
+    art.names["XK"].set_text(VIEWS[view]["kosovo_name"])
 
 
 def describe(levels: pd.DataFrame, year: int) -> str:
@@ -238,12 +462,18 @@ _TOP_IN = {"default": 0.5, "projector": 0.75}
 _NOTE_IN = {"default": 0.42, "projector": 0.58}
 
 
-def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None):
-    """A year slider (1999 to the newest year in events.csv) driving the two maps.
+def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None,
+                 view: str = "neutral", outlines: bool = True):
+    """A year slider (1999 to the newest year in events.csv) and a view menu driving the two
+    maps. The views (:data:`VIEWS`) draw Kosovo as Belgrade presents it, as Pristina presents
+    it, or in a neutral view; the title and the note under the maps say whose view it is.
+    ``outlines``: labels as glyph outlines, fast to redraw (False: as text, for the static
+    figures).
 
     Returns a :class:`widgets.Explorer`; its ``artists`` are ``{"NATO": MapArtists,
-    "EU": MapArtists, "year": Text}``.
+    "EU": MapArtists, "year": Text, "note": Text}``.
     """
+    check_view(view)
     members = data.load("memberships") if members is None else members
     region = load_region() if region is None else region
     # up to the newest year in the timeline, so the map reaches the same "today" as lesson 01
@@ -259,31 +489,48 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
                         bottom=_BOTTOM_IN[style.mode()] / height)
     art = {}
     for ax, org in zip(axes, ("NATO", "EU")):
-        art[org] = draw_status_map(ax, region, by_year[years[-1]][org], org)
+        art[org] = draw_status_map(ax, region, by_year[years[-1]][org], org, view, outlines)
         _legend(ax, org)
     with style.context():
-        art["year"] = fig.suptitle("", fontweight="bold", y=1 - 0.12 / height, va="top")
-        style.fig_note(fig, 0.01, _NOTE_IN[style.mode()] / height, KOSOVO_NOTE,
-                       fontsize=style.rc()["font.size"] * 0.72, color="#333333")
+        # the title as glyph outlines laid out once per text (a Text lays out and renders its
+        # glyphs again on every change)
+        title_size = FontProperties(size=matplotlib.rcParams["figure.titlesize"]).get_size_in_points()
+        art["year"] = label(fig, (0.5, 1 - 0.12 / height), "", title_size, "bold", va="top",
+                            color=style.rc()["text.color"], halo=0, outlines=outlines)
+        note_size = style.rc()["font.size"] * 0.72
+        # the note, like the labels, as glyph outlines: redrawn on a change of view at the
+        # cost of one path (as text, its few hundred glyphs took ~10 ms a change)
+        art["note"] = label(fig, (0.01, _NOTE_IN[style.mode()] / height), "", note_size,
+                            va="bottom", ha="left", color="#333333", halo=0, outlines=outlines)
+        # each view's note broken into lines once (measuring text is slow)
+        notes = {v: style.wrap_lines(fig, VIEWS[v]["note"], note_size, width=0.98)
+                 for v in VIEWS}
     style.add_source(fig, SOURCE)
-    slider = widgets.year_slider(years, description="Year (status at year end)")
+    controls = {"year": widgets.year_slider(years, description="Year (status at year end)"),
+                "view": widgets.dropdown([(VIEWS[v]["label"], v) for v in VIEWS], view,
+                                         description="Whose map")}
+    controls["view"].layout.width = "480px"
 
     def render(values: dict) -> str:
-        year = values["year"]
+        year, shown = values["year"], values["view"]
+        check_view(shown)
         for org in ("NATO", "EU"):
-            update_status_map(art[org], by_year[year][org])
-        art["year"].set_text(f"Steps towards NATO and the EU, end of {year}")
-        return describe(by_year[year], year)
+            update_status_map(art[org], by_year[year][org], shown)
+        art["year"].set_text(f"{VIEWS[shown]['whose']}: NATO and EU steps, end of {year}")
+        art["note"].set_text(notes[shown])
+        return f"{VIEWS[shown]['caption']} {describe(by_year[year], year)}"
 
-    # what a change redraws: the eight entries' fills, their status words and the title, and
-    # what lies on top of the fills (names, leader lines); the neighbours' shapes and names
+    # what a change redraws: the eight entries' patches (fills; Kosovo's and Serbia's borders
+    # change with the view), Serbia's outline in Belgrade's view, their names and status
+    # words, the leader lines on top, the title and the note; the neighbours' shapes and names
     # never change: they stay in the background image
-    dynamic = [art["year"]] + [a for org in ("NATO", "EU") for a in
-                               [art[org].patches[c] for c in FOCUS if c in art[org].patches]
-                               + art[org].leaders + list(art[org].names.values())
-                               + list(art[org].statuses.values())]
-    return widgets.Explorer({"year": slider}, fig, art, render, ALT,
-                            dynamic=dynamic, title="Who had joined what, year by year")
+    dynamic = [art["year"], art["note"]] + [
+        a for org in ("NATO", "EU") for a in
+        [art[org].patches[c] for c in FOCUS if c in art[org].patches]
+        + ([art[org].outline] if art[org].outline is not None else [])
+        + art[org].leaders + list(art[org].names.values()) + list(art[org].statuses.values())]
+    return widgets.Explorer(controls, fig, art, render, ALT, dynamic=dynamic,
+                            title="Who had joined what, year by year")
 
 
 FIGURES = [{
@@ -291,7 +538,8 @@ FIGURES = [{
     "title": "NATO and EU steps in the Western Balkans",
     "alt": ALT,
     "source": SOURCE,
-    "make": lambda: map_explorer().figure,
+    # the neutral view; labels as text, so that the SVG keeps its words as text
+    "make": lambda: map_explorer(outlines=False).figure,
 }]
 
 

@@ -51,6 +51,30 @@ CLAIMANT_WORDS = {
     "independent": "the latest independent count",
     "serbia_withdrawn": "Belgrade's latest count of withdrawals",
 }
+#: The three ways of presenting the counts (the ``view`` control): whose view each is, in its
+#: title, and the series it draws. Each government's own figures are drawn as it presents
+#: them; the neutral view draws every entry of the table with who claims it.
+VIEWS = {
+    "neutral": {"label": "Neutral: every count, with who claims it",
+                "title": "Neutral view: every published count, side by side",
+                "series": tuple(SERIES)},
+    "pristina": {"label": "As Pristina presents it",
+                 "title": "As Pristina presents it: states recognising, by its government's count",
+                 "series": ("kosovo_government",)},
+    "belgrade": {"label": "As Belgrade presents it",
+                 "title": "As Belgrade presents it: states recognising, and withdrawals it "
+                          "announces",
+                 "series": ("serbia_government", "serbia_withdrawn")},
+}
+
+
+def check_view(view: str) -> None:
+    """Raise a ValueError naming the views when ``view`` is not one of them."""
+    if view not in VIEWS:
+        raise ValueError(f"no recognition view {view!r}: the views are "
+                         f"{', '.join(map(repr, VIEWS))}")
+
+
 UN_MEMBERS = 193
 MAJORITY = UN_MEMBERS // 2 + 1  # 97: more than half of 193, the threshold Dačić argued about
 Y_MAX = 130  # fixed: the highest count in the table is 118
@@ -77,7 +101,9 @@ ALT = ("Line chart of the number of states recognising Kosovo, 2008 to 2025, one
        "September 2020; Belgrade's government (blue) gives 92 in 2020 and 84 in 2023. A dashed "
        "blue line shows the withdrawals Belgrade claims: 11 in 2018, 14 in 2019, 18 in 2020. A "
        "dotted line marks 97, more than half of the 193 UN members, and a vertical line marks the "
-       "year chosen with the slider.")
+       "year chosen with the slider. A menu draws the counts as Pristina presents them (its "
+       "government's line alone), as Belgrade presents them (its counts and the withdrawals it "
+       "announces), or all of them side by side (neutral); the title says whose view it is.")
 
 
 def series_frames(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -133,6 +159,7 @@ class RecognitionArtists:
     marker_label: object = None                   # Text above it
     majority: object = None                       # horizontal Line2D at 97
     empty: object = None                          # Text shown when nothing is selected
+    title: object = None                          # Text: the title, saying whose view
 
 
 def _spread(values: list[float], gap: float) -> list[float]:
@@ -189,7 +216,7 @@ def draw_recognitions(ax, frame: pd.DataFrame, parts: dict | None = None) -> Rec
         ax.set_ylim(0, Y_MAX)
         ax.set_ylabel("Number of states (count)")
         ax.set_xlabel("Date the count refers to (year)")
-        ax.set_title(TITLE, loc="left")
+        artists.title = ax.set_title(VIEWS["neutral"]["title"], loc="left")
         artists.empty = style.empty_message(ax, "No claimant selected: choose one above")
     return artists
 
@@ -227,21 +254,36 @@ def _phrase(key: str, rows: pd.DataFrame) -> str:
     return f"{CLAIMANT_WORDS[key]}: {value} ({when})"
 
 
-def describe(selected, year: int, latest: dict) -> str:
-    """One plain sentence: what each selected claimant said by the end of ``year``."""
+def describe(selected, year: int, latest: dict, view: str = "neutral") -> str:
+    """One plain sentence: what each selected claimant said by the end of ``year``; ``view``:
+    whose view is drawn (only its series are said)."""
+    check_view(view)
+    whose = "" if view == "neutral" else f"{VIEWS[view]['label']}. "
     if not selected:
-        return f"No claimant selected, so nothing is drawn for the end of {year}."
+        return f"{whose}No claimant selected, so nothing is drawn for the end of {year}."
+    selected = [k for k in selected if k in VIEWS[view]["series"]]
+    if not selected:
+        shown = " or ".join(SERIES_LABELS[k] for k in VIEWS[view]["series"])
+        return (f"{whose}No claimant of this view selected (it draws {shown}), so nothing is "
+                f"drawn for the end of {year}.")
     parts = [_phrase(k, latest[k][year]) for k in SERIES if k in selected]
+    if view != "neutral":
+        return f"{whose}At the end of {year}, " + "; ".join(parts) + "."
     return (f"At the end of {year}, " + "; ".join(parts) + ". The counts differ because the "
             "claimants count different things and disagree about withdrawals.")
 
 
-def recognition_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
-    """Chart of recognition counts per claimant, with claimant toggles and a year slider.
+def recognition_explorer(frame: pd.DataFrame | None = None,
+                         view: str = "neutral") -> widgets.Explorer:
+    """Chart of recognition counts per claimant, with claimant toggles, a year slider and a
+    view menu.
 
     The slider (bounded by the years of the table) moves a marker to the end of that year and
     circles each selected claimant's latest count by then; the caption states them in words.
+    The view (:data:`VIEWS`) draws the counts as Pristina presents them, as Belgrade presents
+    them, or all of them (neutral); the title says whose view it is.
     """
+    check_view(view)
     frame = data.load("recognitions") if frame is None else frame
     parts = series_frames(frame)
     years = list(range(int(frame["as_of_date"].min().year), int(frame["as_of_date"].max().year) + 1))
@@ -252,13 +294,19 @@ def recognition_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
     artists = draw_recognitions(ax, frame, parts)
     style.add_source(fig, SOURCE + state_media_note(frame, data.load("sources")))
     controls = {"series": widgets.toggles({SERIES_LABELS[k]: k for k in SERIES}, "Claimant"),
-                "year": widgets.year_slider(years, description="Compare at the end of")}
+                "year": widgets.year_slider(years, description="Compare at the end of"),
+                "view": widgets.dropdown([(VIEWS[v]["label"], v) for v in VIEWS], view,
+                                         description="Whose count")}
     controls["series"].layout.width = "560px"
+    controls["view"].layout.width = "480px"
 
     def render(values: dict) -> str:
-        selected, year = set(values["series"]), int(values["year"])
+        selected, year, shown = set(values["series"]), int(values["year"]), values["view"]
+        check_view(shown)
+        artists.title.set_text(VIEWS[shown]["title"])
+        drawn = selected & set(VIEWS[shown]["series"])
         for key in SERIES:
-            on = key in selected
+            on = key in drawn
             artists.lines[key].set_visible(on)
             if key in artists.labels:
                 artists.labels[key].set_visible(on)
@@ -269,13 +317,17 @@ def recognition_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
         artists.marker_label.set_x(year_end(year))
         artists.marker_label.set_ha("left" if year < years[0] + 2 else "right")  # stay inside
         artists.marker_label.set_text(f"end of {year}")
-        artists.empty.set_visible(not selected)
-        return describe(selected, year, latest)
+        artists.empty.set_visible(not drawn)
+        artists.empty.set_text("No claimant selected: choose one above" if not selected else
+                               "This view draws none of the claimants selected")
+        return describe(selected, year, latest, shown)
 
     # what a change redraws: what render() changes, and the majority line drawn over the lines
     dynamic = [*artists.lines.values(), *artists.labels.values(), *artists.current.values(),
                artists.majority, artists.marker, artists.marker_label, artists.empty]
-    return widgets.Explorer(controls, fig, artists, render, ALT, title=TITLE, dynamic=dynamic)
+    # the title changes only with the view: one background image per view
+    return widgets.Explorer(controls, fig, artists, render, ALT, title=TITLE, dynamic=dynamic,
+                            background_by=("view",))
 
 
 FIGURES = [{

@@ -39,7 +39,7 @@ class Explorer(ipywidgets.VBox):
 
     def __init__(self, controls: dict, figure, artists, render: Callable[[dict], str],
                  alt_text: str, title: str = "", above: list | None = None,
-                 cache_images: bool = True, dynamic="auto"):
+                 cache_images: bool = True, dynamic="auto", background_by: tuple = ()):
         self.controls = controls
         # Blitting: the artists that render() changes (``dynamic``: a list, a callable returning
         # one, "auto" for every artist the draw_* function returned, or None for full redraws)
@@ -48,6 +48,13 @@ class Explorer(ipywidgets.VBox):
         # checks that the result is pixel for pixel the full drawing.
         self._dynamic = (lambda: collect_artists(self.artists)) if dynamic == "auto" else dynamic
         self._background = None
+        # ``background_by``: names of controls that change only what the background shows (a
+        # chart's title that says whose view it is, say): one background image per value of
+        # them, drawn the first time that value is shown, then kept; a change of the other
+        # controls draws only the dynamic artists
+        self._background_by = tuple(background_by)
+        self._backgrounds: dict = {}
+        self._background_key = None
         # each state's PNG is kept (the most recent IMAGES_KEPT), so moving a control back to a
         # state already seen costs nothing; pass cache_images=False for a chart that depends on
         # anything but its controls' values
@@ -99,18 +106,27 @@ class Explorer(ipywidgets.VBox):
                         if s.get_visible() and s.get_zorder() >= lowest and s not in dynamic]
         return drawing_order(dynamic)
 
-    def _blit_png(self) -> bytes:
+    def _blit_png(self, values: dict | None = None) -> bytes:
         """Blitting with matplotlib's public API: the dynamic artists are marked animated (a
         full draw leaves them out), the figure is drawn once and its pixels kept with
         ``copy_from_bbox``; each change restores them and draws the dynamic artists with
-        ``draw_artist``."""
+        ``draw_artist``. ``values``: the state drawn (the controls' own values by default),
+        which picks the background when the explorer has ``background_by`` controls."""
         canvas = self.figure.canvas
+        values = self.values() if values is None else values
+        key = tuple(repr(values.get(name)) for name in self._background_by)
         if self._background is None:
             self._blit_list = self.dynamic_artists()
             for artist in self._blit_list:
                 artist.set_animated(True)
-            canvas.draw()
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        if self._background is None or key != self._background_key:
+            if key in self._backgrounds:
+                canvas.restore_region(self._backgrounds[key])
+            else:
+                canvas.draw()
+                self._backgrounds[key] = canvas.copy_from_bbox(self.figure.bbox)
+            self._background = self._backgrounds[key]
+            self._background_key = key
             # what the background shows is now drawn; a draw leaves artists it skips (hidden
             # ones, say) marked stale, so every artist starts unmarked: any later change marks it
             for artist in self.figure.findobj(lambda a: not a.get_animated()):
@@ -171,6 +187,11 @@ class Explorer(ipywidgets.VBox):
                                   f"{html.escape(str(exc))}).</span>")
             key = None  # never reuse a failed drawing
             self.access.alt = f"{self.alt_text} This selection could not be drawn."
+        if not self.draw_images and self._background_by:
+            # drawn without a picture: the background_by controls may have changed and changed
+            # back, which leaves their artists marked changed; the next picture starts from
+            # the kept background of its values (render() draws them alike each time)
+            self._background_key = None
         if self.draw_images:
             try:
                 self._draw_picture(key)
@@ -216,7 +237,7 @@ class Explorer(ipywidgets.VBox):
             return  # a newer change came, or this state is ready already
         try:
             self.render(state)
-            picture = self._blit_png()
+            picture = self._blit_png(state)
         except Exception:  # noqa: BLE001 - drawn ahead only: the real change will say what fails
             picture = None
         finally:
