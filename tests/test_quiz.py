@@ -6,8 +6,9 @@ The question tables themselves (quizzes.csv and checks.csv together): no fact is
 question whose answer is a date, a year or a number is kind ``recall`` (found by a regular
 expression, so the kind cannot be set to hide a recall question), at most a third of each quiz or
 check is recall, each lesson from 02 on asks which evidence would change a verdict, and neither
-the right option's place nor its length gives it away. Each rule is a function returning its
-problems, run on the real tables (no problem) and on a copy broken on purpose (the problem found).
+the right option's place nor its length gives it away (in the quizzes, and in all checks
+together). Each rule is a function returning its problems, run on the real tables (no problem)
+and on a copy broken on purpose (the problem found).
 """
 
 import html
@@ -132,6 +133,14 @@ def test_the_right_option_is_neither_placed_nor_sized_to_give_it_away():
     assert shares["longest"] <= 0.4 and shares["shortest"] <= 0.4, shares
 
 
+def test_in_the_checks_too_the_right_option_is_neither_placed_nor_sized_to_give_it_away():
+    # all checks together (three questions each, too few to judge one check alone); the longest
+    # option was once right in 22 of 23 checks, and the first in 10
+    shares = position_and_length(questions().query("set != lesson"))
+    assert shares["first"] <= 1 / 3 and shares["most at one place"] <= 1 / 2, shares
+    assert shares["longest"] <= 0.3 and shares["shortest"] <= 0.4, shares
+
+
 def test_each_quiz_keeps_four_or_five_questions():
     # the quiz's minutes in each lesson's run sheet are fixed (guide.QUIZ_MIN)
     assert QUIZZES.groupby("quiz").size().between(4, 5).all()
@@ -163,15 +172,16 @@ def test_the_rules_catch_a_broken_table():
     t5 = t.copy()
     t5.loc[0, "hint"] = "It is " + t5.loc[0, "answer"] + "."
     assert len(hints_giving_the_answer(t5)) == 1
-    # every right option moved to the front and made the longest
-    t6 = t.query("set == lesson").copy()
-    t6["options"] = [a + " (and more words)" + quiz.OPTION_SEPARATOR +
-                     quiz.OPTION_SEPARATOR.join(o for o in opts.split(quiz.OPTION_SEPARATOR)
-                                                if o != a)
-                     for a, opts in zip(t6.answer, t6.options)]
-    t6["answer"] = t6.answer + " (and more words)"
-    shares = position_and_length(t6)
-    assert shares["first"] == 1 and shares["longest"] > 0.4
+    # every right option moved to the front and made the longest, in the quizzes and the checks
+    for which, longest in (("set == lesson", 0.4), ("set != lesson", 0.3)):
+        t6 = t.query(which).copy()
+        t6["options"] = [a + " (and more words)" + quiz.OPTION_SEPARATOR +
+                         quiz.OPTION_SEPARATOR.join(o for o in opts.split(quiz.OPTION_SEPARATOR)
+                                                    if o != a)
+                         for a, opts in zip(t6.answer, t6.options)]
+        t6["answer"] = t6.answer + " (and more words)"
+        shares = position_and_length(t6)
+        assert shares["first"] == 1 and shares["longest"] > longest, which
 
 
 @pytest.mark.parametrize(("question", "answer", "numeric"), [
