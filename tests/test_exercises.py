@@ -136,3 +136,58 @@ def test_a_scaffolded_exercise_gets_only_a_cell_for_words_in_the_student_copy():
     assert "answer-exercise-1-words" in ids and "answer-exercise-1-code" not in ids
     at = ids.index("answer-exercise-1-words")
     assert copy.cells[at - 1].source.startswith("%%exercise 01-order")
+
+
+@pytest.mark.parametrize("code, words", [
+    ("sort_values(date)", "Python does not know the name `date`"),
+    ('events["Date"]', "That label is not in the table"),
+    ('events[(events["category"] == "eu") and (events["in_article"])]', "& (and)"),
+    ('events["date"].dt.year()', "take none"),
+    ('events[events["date"] > 2017]', "a date does"),
+    ('events.sort_values("date", ascending="False")', "take no quotes"),
+    ('events["date"].min - 1', "A method needs brackets"),
+])
+def test_a_beginners_usual_errors_get_a_sentence_each(code, words):
+    import pandas as pd
+
+    events = pd.DataFrame({"date": pd.to_datetime(["2008-02-17"]), "category": ["eu"],
+                           "in_article": [True]})
+    try:
+        exec(code, {"events": events, "sort_values": lambda x: x})
+    except Exception as error:  # noqa: BLE001 - the errors a student meets
+        assert words in exercise.error_hint(error), (code, exercise.error_hint(error))
+    else:
+        pytest.fail(f"{code} ran without an error")
+
+
+def test_an_empty_result_says_the_filter_kept_nothing():
+    import pandas as pd
+
+    expected = pd.DataFrame({"id": ["a", "b"]})
+    said = exercise.same_frame(expected.iloc[0:0], expected, key="id", what="`t`")
+    assert "your filter kept none" in said and "capitals" in said
+    said = exercise.same_frame(pd.DataFrame({"id": ["x"]}), expected, key="id", what="`t`")
+    assert "none of its rows belongs" in said
+    assert "empty: your filter kept nothing" in exercise.same_set([], {"a"}, what="names")
+
+
+def test_the_magic_reports_an_error_in_one_line_then_what_it_means():
+    """Run in a separate IPython (a shell started here would stay the test process's)."""
+    import subprocess
+    import sys
+
+    script = (
+        "from IPython.testing.globalipapp import start_ipython\n"
+        "ip = start_ipython()\n"
+        "import balkan_diplomacy\n"
+        "ip.run_cell('import pandas as pd\\nfrom balkan_diplomacy import data\\n"
+        "events = data.load(\"events\").sort_values(\"date\", kind=\"stable\")\\n"
+        "shuffled = events.sample(6, random_state=2019)')\n"
+        "ip.run_cell('%%exercise 01-order\\nordered = events.sort_values(date)')\n"
+        "ip.run_cell('1/0')\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120, cwd=ROOT).stdout
+    first, _, rest = out.partition("✘ The code stopped with an error")
+    assert first.strip() == "NameError: name 'date' is not defined", out
+    assert "Python does not know the name `date`" in rest
+    assert "Traceback (most recent call last)" in rest, "the shell's own mode was not restored"

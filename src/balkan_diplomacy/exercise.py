@@ -134,6 +134,44 @@ def _waiting(exercise: Exercise, left: int) -> str:
             f"it then tells you whether `{exercise.variable}` is right, and why not when it is not.")
 
 
+#: What a beginner's usual errors mean, in a sentence each: (error type, words in its message or
+#: "" for any, the sentence). The first match is shown under the error's own one-line message.
+ERROR_HINTS = [
+    ("NameError", "", "Python does not know the name {name}. Text values and column names go in "
+                      'quotes ("P009", "date"); a variable you made yourself needs its cell run first.'),
+    ("KeyError", "", "That label is not in the table. Check its spelling, capitals and underscores "
+                     "against the column names or the values printed above."),
+    ("ValueError", "truth value", "Join conditions on columns with & (and) or | (or), each one in "
+                                  'brackets: (df["a"] == 1) & (df["b"] > 2). The words and / or do '
+                                  "not work on columns."),
+    ("TypeError", "not callable", "Something that is not a function got brackets (). Properties "
+                                  "such as .dt.year, .index or .columns take none."),
+    ("TypeError", "comparison", "Two kinds of value were compared: a number needs no quotes (75), "
+                                'a date does ("2017-12-31").'),
+    ("TypeError", "not supported between", "Two kinds of value were compared: a number needs no "
+                                           'quotes (75), a date does ("2017-12-31").'),
+    ("TypeError", "ufunc", "Two kinds of value were compared: a number needs no quotes (75), a "
+                           'date does ("2017-12-31").'),
+    ("ValueError", "expected type bool", "True and False take no quotes: ascending=False."),
+    ("TypeError", "'method'", "A method needs brackets to run: .min(), .max(), .sum()."),
+    ("AttributeError", "", "That name after the dot does not exist here: check its spelling "
+                           "against the primer in lesson 00."),
+    ("SyntaxError", "", "Python could not read the cell: check that every bracket and every quote "
+                        "you opened is closed, and that no ___ is left."),
+]
+
+
+def error_hint(error: BaseException) -> str:
+    """A sentence on what ``error`` usually means in a beginner's cell ("" if none fits)."""
+    kinds = {kind.__name__ for kind in type(error).__mro__}
+    message = str(error)
+    for kind, words, hint in ERROR_HINTS:
+        if kind in kinds and words in message:
+            name = getattr(error, "name", None)
+            return hint.format(name=f"`{name}`" if name else "used there")
+    return ""
+
+
 def exercise_magic(line: str, cell: str) -> None:
     """The ``%%exercise ID`` cell magic (see the module's text)."""
     from IPython import get_ipython
@@ -147,13 +185,22 @@ def exercise_magic(line: str, cell: str) -> None:
         return
     shell = get_ipython()
     # what the cell prints and shows is held back and shown under the verdict, so that the
-    # verdict is not below a long table (IPython's own capture, as %%capture uses it)
-    with capture_output(display=True) as output:
-        result = shell.run_cell(cell)
+    # verdict is not below a long table (IPython's own capture, as %%capture uses it); an error
+    # is reported in one line (the traceback mode %xmode Minimal sets), then what it usually means
+    mode = shell.InteractiveTB.mode
+    shell.InteractiveTB.set_mode("Minimal")
+    try:
+        with capture_output(display=True) as output:
+            result = shell.run_cell(cell)
+    finally:
+        shell.InteractiveTB.set_mode(mode)
     if not result.success:
         output.show()
-        print(f"Exercise {exercise.exercise_id}: the code above stopped with an error. Read its last "
-              "line, fix the cell, and run it again; the check runs when the cell runs without one.")
+        error = result.error_in_exec or result.error_before_exec
+        hint = error_hint(error) if error is not None else ""
+        display(Feedback(False, f"✘ The code stopped with an error (its message is above). "
+                                f"{hint} Fix the cell and run it again; the check runs when the "
+                                "cell runs without an error."))
         return
     if exercise.variable not in shell.user_ns:
         display(Feedback(False, f"✘ Not yet: the cell must make a variable called "
@@ -200,6 +247,14 @@ def same_frame(got: Any, expected: pd.DataFrame, *, key: str, columns: list[str]
         return f"{what} has no column `{key}`: keep it, so that each row can be told apart."
     missing = [k for k in expected[key] if k not in set(got[key])]
     extra = [k for k in got[key] if k not in set(expected[key])]
+    if got.empty and not expected.empty:
+        return (f"{what} has no rows, so it lacks all {len(expected)} of the rows it needs: your "
+                "filter kept none; check your filter: the text it compares with must match the "
+                "column's values exactly, capitals and underscores too (look at the table above).")
+    if missing and extra and len(extra) == len(got):
+        return (f"{what} lacks all {len(missing)} of the rows it needs, and none of its rows "
+                f"belongs (for example {shown(extra[0])}): check your filter, and the value it "
+                "compares with.")
     if missing:
         return (f"{what} lacks {len(missing)} of the rows it needs (for example {shown(missing[0])}): "
                 "check your filter.")
@@ -239,6 +294,9 @@ def same_set(got: Any, expected: set, *, what: str) -> str | None:
     if isinstance(got, str) or not hasattr(got, "__iter__"):
         return f"`{what}` should be a list of names, but it is {shown(got)}."
     items = set(got)
+    if not items and expected:
+        return (f"`{what}` is empty: your filter kept nothing. The text you compare with must match "
+                "the column's values exactly, capitals and underscores too.")
     if items - expected:
         return f"`{what}` includes {sorted(map(str, items - expected))[0]!r}, which does not belong."
     if expected - items:
