@@ -36,7 +36,7 @@ def test_status_levels_match_the_table(members):
     assert set(levels.index[levels["NATO"] == member]) == nato_members
     # Serbia is a partner (PfP since December 2006), not a state with no step; Kosovo has no
     # NATO row at all
-    partner = maps.LEVEL_NAMES["NATO"].index("partner (PfP), no membership step")
+    partner = maps.LEVEL_NAMES["NATO"].index("partner (PfP) only")
     assert levels.loc["RS", "NATO"] == partner and levels.loc["XK", "NATO"] == 0
     assert maps.status_levels(members, 2005).loc["RS", "NATO"] == 0
     # Montenegro: partner in 2006, MAP from 2009, member from 2017

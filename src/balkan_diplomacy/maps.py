@@ -43,7 +43,7 @@ LEVELS = {
            "talks_opened": 3, "accession": 4},
 }
 LEVEL_NAMES = {
-    "NATO": ["no step yet", "partner (PfP), no membership step", "Membership Action Plan",
+    "NATO": ["no step yet", "partner (PfP) only", "Membership Action Plan",
              "invited to join", "member"],
     "EU": ["no step yet", "SAA or application", "candidate", "accession talks", "member"],
 }
