@@ -3,9 +3,10 @@
 The table ``interests.csv`` holds one point per row, each attributed: either the article's author
 ('Samorukov (the article's argument)', tied to a claim id) or an actor's own stated position (or
 the record), tied to a source. The chart is a matrix of actors (rows) by wants/gains/loses/record
-(columns); each cell names the rows (ids) of the chosen scenario, the author's and the actors' own
-apart, and under the chart the explorer prints every point of the chosen actors in full, as
-evidence cards with their attribution and source: the material of the lesson's debate.
+(columns, the table's classification, not the speaker's word); each cell names the rows (ids) of
+the chosen scenario, the author's, the actors' own and our readings apart, and under the chart the
+explorer prints every point of the chosen actors in full, as evidence cards with their attribution
+and source: the material of the lesson's debate.
 """
 
 from __future__ import annotations
