@@ -3,6 +3,7 @@
 import itertools
 import re
 
+import pandas as pd
 import pytest
 
 from balkan_diplomacy import data, interests, style
@@ -123,3 +124,46 @@ def test_figures_list():
     (fig,) = interests.FIGURES
     assert fig["slug"].startswith("06_")
     assert fig["make"]().axes
+
+
+def test_our_readings_are_counted_apart_from_the_actors_own_words(table):
+    # no row of the table is our reading: each is the author's, an actor's own or the record
+    assert set(table.attributed_to.map(interests.whose)) == {"article", "own"}
+    assert interests.whose("Our reading of the Constitution of 2006 (not Belgrade's words)") == "ours"
+    for speaker in ["Belgrade", "Vučić", "Government of Serbia (stated position)",
+                    "Belgrade's reading", "x"]:
+        assert interests.whose(speaker) == "own", speaker
+    ours = table.head(1).assign(row_id="I99", actor="Belgrade", scenario="settlement",
+                                aspect="loses", attributed_to="Our reading of the Constitution")
+    counts = interests.cell_counts(interests.select(ours, "settlement"))
+    cell = counts.query("actor == 'Belgrade' and aspect == 'loses'").iloc[0]
+    assert (cell.article, cell.own, cell.ours, cell.total) == (0, 0, 1, 1)
+    assert interests.select(ours, "settlement", "own").empty
+    assert interests.cell_ids(interests.select(ours, "settlement"))[("Belgrade", "loses")] == \
+        ([], [], ["I99"])
+
+
+@pytest.mark.parametrize("who, reason", [
+    ("Belgrade", "Belgrade never said this"), ("Vučić", "Belgrade never said this"),
+    ("Government of Serbia (stated position)", "Belgrade never said this"),
+    ("x", "say whose reading it is"), ("me", "say whose reading it is"),
+    (interests.ARTICLE, "Samorukov did not write it"),
+    ("Our reading of the Constitution of 2006 (not Belgrade's words)", None),
+    ("My reading of Serbia's Constitution", None),
+])
+def test_the_added_row_must_say_it_is_our_reading(table, who, reason):
+    new = table.head(1).assign(row_id="I99", actor="Belgrade", scenario="settlement",
+                               aspect="loses", attributed_to=who)
+    bigger = pd.concat([table, new], ignore_index=True)
+    got = interests._check_added_row(bigger, interests._added_row_facts({}))
+    assert (got is None) if reason is None else (reason in got), got
+
+
+def test_the_lessons_source_list_names_every_source_of_the_table(table):
+    import nbformat
+    path = data.data_dir().parent / "notebooks" / "06_interests_and_leverage.ipynb"
+    cells = [c.source for c in nbformat.read(path, as_version=4).cells
+             if c.cell_type == "markdown" and c.source.lstrip().startswith("## Sources")]
+    assert len(cells) == 1
+    missing = [s for s in dict.fromkeys(table.source_id) if f"(`{s}`)" not in cells[0]]
+    assert not missing, f"lesson 06's Sources list misses {missing}"

@@ -3,14 +3,16 @@
 The table ``interests.csv`` holds one point per row, each attributed: either the article's author
 ('Samorukov (the article's argument)', tied to a claim id) or an actor's own stated position (or
 the record), tied to a source. The chart is a matrix of actors (rows) by wants/gains/loses/record
-(columns); each cell names the rows (ids) of the chosen scenario, the author's and the actors' own
-apart, and under the chart the explorer prints every point of the chosen actors in full, as
-evidence cards with their attribution and source: the material of the lesson's debate.
+(columns, the table's classification, not the speaker's word); each cell names the rows (ids) of
+the chosen scenario, the author's, the actors' own and our readings apart, and under the chart the
+explorer prints every point of the chosen actors in full, as evidence cards with their attribution
+and source: the material of the lesson's debate.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter
 from itertools import product
 from dataclasses import dataclass, field
@@ -30,6 +32,31 @@ SCENARIOS = {"status_quo": "Status quo (no settlement)", "settlement": "A settle
 VIEWS = {"all": "Everyone", "article": "Only the article's argument",
          "own": "Only the actors' own positions and the record"}
 ARTICLE = "Samorukov (the article's argument)"
+#: Words that say a row is a reading by whoever wrote the row (a student, the table's authors),
+#: not the words of the author or of an actor: "Our reading of ...", "My inference from ...".
+_READING = re.compile(r"\b(our|my|mine|reading|inference)\b", re.IGNORECASE)
+#: Who could be taken for the speaker of a row about Belgrade (checked outside a "not ..." clause).
+_SPEAKERS = re.compile(r"belgrade|serbia|vu[čc]i[ćc]|government|president|assembly|minister"
+                       r"|stated position", re.IGNORECASE)
+#: A constitution is a text, not a speaker: "our reading of Serbia's Constitution" names no one.
+_TEXTS = re.compile(r"serbia's constitution|constitution of serbia", re.IGNORECASE)
+
+
+def names_a_speaker(attributed_to: str) -> bool:
+    """True if ``attributed_to`` names a government, leader or stated position as the speaker
+    (a name after "not", as in "(not Belgrade's words)", says who did NOT say it)."""
+    said = re.split(r"\bnot\b", attributed_to, maxsplit=1, flags=re.IGNORECASE)[0]
+    return bool(_SPEAKERS.search(_TEXTS.sub("", said)))
+
+
+def whose(attributed_to: str) -> str:
+    """'article' (the author's argument), 'ours' (a reading by whoever wrote the row, e.g. "Our
+    reading of the Constitution") or 'own' (an actor's own stated position, or the record)."""
+    if attributed_to == ARTICLE:
+        return "article"
+    if _READING.search(attributed_to) and not names_a_speaker(attributed_to):
+        return "ours"
+    return "own"
 #: Capitals stand for governments; each keeps its country's colour from style.ACTOR_COLORS.
 ACTOR_COLOR = {"Belgrade": style.ACTOR_COLORS["Serbia"], "Pristina": style.ACTOR_COLORS["Kosovo"],
                "Moscow": style.ACTOR_COLORS["Russia"], "Brussels": style.ACTOR_COLORS["EU"],
@@ -41,30 +68,30 @@ SOURCE_LINE = ("interests.csv (this project), built from Samorukov, The Moscow T
 def select(frame: pd.DataFrame, scenario: str, view: str = "all") -> pd.DataFrame:
     """Rows that apply to ``scenario`` (its own rows plus the 'any' goals), seen from ``view``.
 
-    ``view`` is 'all', 'article' (only the author's argument) or 'own' (everything else).
+    ``view`` is 'all', 'article' (only the author's argument) or 'own' (the actors' own stated
+    positions and the record; a row that is our reading, see :func:`whose`, is in neither).
     """
     rows = frame[frame.scenario.isin([scenario, "any"])]
-    by_author = rows.attributed_to == ARTICLE
-    if view == "article":
-        rows = rows[by_author]
-    elif view == "own":
-        rows = rows[~by_author]
+    if view in ("article", "own"):
+        rows = rows[rows.attributed_to.map(whose) == view]
     return rows
 
 
 def cell_counts(rows: pd.DataFrame) -> pd.DataFrame:
     """Points per actor and aspect: one row per (actor, aspect) in ACTORS x ASPECTS order.
 
-    Columns: actor, aspect, article (count of the author's points), own (count of the others'),
-    total.
+    Columns: actor, aspect, article (count of the author's points), own (the actor's own stated
+    positions and the record), ours (readings by whoever wrote the row, e.g. "Our reading of the
+    Constitution": not the actor's words), total.
     """
-    article, own = Counter(), Counter()
+    counts = {"article": Counter(), "own": Counter(), "ours": Counter()}
     for actor, aspect, who in zip(rows.actor, rows.aspect, rows.attributed_to):
-        (article if who == ARTICLE else own)[(actor, aspect)] += 1
-    counted = pd.DataFrame([(a, p, article[(a, p)], own[(a, p)]) for a in ACTORS for p in ASPECTS],
-                           columns=["actor", "aspect", "article", "own"])
+        counts[whose(who)][(actor, aspect)] += 1
+    counted = pd.DataFrame([(a, p, counts["article"][(a, p)], counts["own"][(a, p)],
+                             counts["ours"][(a, p)]) for a in ACTORS for p in ASPECTS],
+                           columns=["actor", "aspect", "article", "own", "ours"])
     counted = counted.astype({"actor": rows.actor.dtype, "aspect": rows.aspect.dtype})
-    counted["total"] = counted.article + counted.own
+    counted["total"] = counted.article + counted.own + counted.ours
     return counted
 
 
@@ -81,17 +108,19 @@ class MatrixArtists:
 
 
 def cell_ids(rows: pd.DataFrame) -> dict:
-    """(actor, aspect) -> (ids of the author's points, ids of the others'), in row order."""
-    ids = {(a, p): ([], []) for a in ACTORS for p in ASPECTS}
+    """(actor, aspect) -> (ids of the author's points, ids of the actor's own positions and the
+    record, ids of our readings), in row order."""
+    ids = {(a, p): ([], [], []) for a in ACTORS for p in ASPECTS}
+    slot = {"article": 0, "own": 1, "ours": 2}
     for rid, actor, aspect, who in zip(rows.row_id, rows.actor, rows.aspect, rows.attributed_to):
-        ids[(actor, aspect)][0 if who == ARTICLE else 1].append(rid)
+        ids[(actor, aspect)][slot[whose(who)]].append(rid)
     return ids
 
 
 def _cells(counts: pd.DataFrame):
-    """(actor, aspect, article, own, total) of each row of ``counts``, as plain Python values."""
+    """(actor, aspect, article, own, ours, total) of each row of ``counts``, as plain values."""
     return zip(counts.actor, counts.aspect, counts.article.tolist(), counts.own.tolist(),
-               counts.total.tolist())
+               counts.ours.tolist(), counts.total.tolist())
 
 
 def _id_lines(label: str, ids: list) -> list:
@@ -99,17 +128,16 @@ def _id_lines(label: str, ids: list) -> list:
     return [f"{label} " + " ".join(ids[i:i + 3]) for i in range(0, len(ids), 3)]
 
 
-def _cell_text(article, own) -> str:
-    """The row ids of a cell: the author's after 'article', the others' after 'own'; '–' if none.
+def _cell_text(article, own, ours=()) -> str:
+    """The row ids of a cell: the author's after 'article', the actor's own and the record's after
+    'own', our readings after 'ours'; '–' if none.
 
-    ``article`` and ``own`` are lists of row ids (or, as before, counts)."""
+    ``article``, ``own`` and ``ours`` are lists of row ids (or, as before, counts)."""
     if isinstance(article, int):
-        article, own = [""] * article, [""] * own
-    if not article and not own:
-        return "–"
-    lines = (_id_lines("article", article) if article else []) + (_id_lines("own", own)
-                                                                   if own else [])
-    return "\n".join(lines)
+        article, own, ours = [""] * article, [""] * own, [""] * (ours or 0)
+    lines = [line for label, ids in (("article", article), ("own", own), ("ours", ours)) if ids
+             for line in _id_lines(label, list(ids))]
+    return "\n".join(lines) if lines else "–"
 
 
 def _shade(actor: str, total: int) -> tuple:
@@ -133,7 +161,7 @@ def draw_matrix(ax, counts: pd.DataFrame, title: str = "", ids: dict | None = No
 
     art = MatrixArtists()
     with style.context():
-        for actor, aspect, article, own, total in _cells(counts):
+        for actor, aspect, article, own, ours, total in _cells(counts):
             x, y = ASPECTS.index(aspect), ACTORS.index(actor)
             box = Rectangle((x + 0.03, y + 0.05), 0.94, 0.9,
                             facecolor=_shade(actor, total), edgecolor="none")
@@ -141,7 +169,7 @@ def draw_matrix(ax, counts: pd.DataFrame, title: str = "", ids: dict | None = No
             art.boxes[(actor, aspect)] = box
             art.texts[(actor, aspect)] = ax.text(
                 x + 0.5, y + 0.5,
-                _cell_text(*ids[(actor, aspect)]) if ids else _cell_text(article, own),
+                _cell_text(*ids[(actor, aspect)]) if ids else _cell_text(article, own, ours),
                 ha="center", va="center", linespacing=1.2,
                 fontsize=matplotlib.rcParams["font.size"] * 0.8)
         art.highlight = Rectangle((0.03, 0.05), 0.94, 0.9, fill=False, edgecolor="black",
@@ -161,7 +189,8 @@ def draw_matrix(ax, counts: pd.DataFrame, title: str = "", ids: dict | None = No
         for side in ("left", "bottom", "top", "right"):
             ax.spines[side].set_visible(False)
         ax.set_xlabel("Rows of interests.csv in each cell: 'article' = the author's argument,\n"
-                      "'own' = the actor's own stated position or the record (full text below)",
+                      "'own' = the actor's own stated position or the record, 'ours' = our "
+                      "reading\n(the aspect is the table's classification; full text below)",
                       fontsize=matplotlib.rcParams["font.size"] * 0.85)
         art.title = ax.set_title(title, pad=34)
         art.empty = style.empty_message(ax, "No actor selected: choose at least one")
@@ -173,12 +202,12 @@ def update_matrix(art: MatrixArtists, counts: pd.DataFrame, actors, selected=Non
     """Show ``counts`` (and the row ``ids``) for the chosen ``actors`` only; outline the
     ``selected`` (actor, aspect)."""
     shown = set(actors)
-    for actor, aspect, article, own, total in _cells(counts):
+    for actor, aspect, article, own, ours, total in _cells(counts):
         key = (actor, aspect)
         visible = actor in shown
         art.boxes[key].set_facecolor(_shade(actor, total))
         art.boxes[key].set_visible(visible)
-        art.texts[key].set_text(_cell_text(*ids[key]) if ids else _cell_text(article, own))
+        art.texts[key].set_text(_cell_text(*ids[key]) if ids else _cell_text(article, own, ours))
         art.texts[key].set_visible(visible)
     for actor, label in art.row_labels.items():
         label.set_alpha(1.0 if actor in shown else 0.3)
@@ -250,9 +279,11 @@ def describe(counts: pd.DataFrame, scenario: str, view: str, actors, cell) -> st
     if actor not in actors:
         return f"{head}; the chosen cell ({name} · {aspect}) is hidden because {name} is not selected."
     c = counts[(counts.actor == actor) & (counts.aspect == aspect)].iloc[0]
+    ours = f", {int(c.ours)} our reading(s), not {name}'s words" if c.ours else ""
     return (f"{head}; what {name} {aspect}: {int(c.total)} point(s), {int(c.article)} from the "
-            f"article's argument and {int(c.own)} from {name}'s own stated positions or the record "
-            "(their full text is below the chart, with the other points of the chosen actors).")
+            f"article's argument and {int(c.own)} from {name}'s own stated positions or the record"
+            f"{ours} (their full text is below the chart, with the other points of the chosen "
+            "actors).")
 
 
 def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
@@ -345,9 +376,16 @@ def _check_added_row(got, expected: dict) -> str | None:
     who = row["attributed_to"]
     if not isinstance(who, str) or not who.strip():
         return "the new row's `attributed_to` is empty: every row must say whose view it is."
-    if who == ARTICLE:
+    if who == ARTICLE or "samorukov" in who.lower():
         return ("the new row says it is the article's argument, but Samorukov did not write it: "
-                "say whose view it is (the speaker's, or your own reading).")
+                "say whose reading it is (here, ours).")
+    if names_a_speaker(who):
+        return (f"the new row is attributed to {who!r}, but Belgrade never said this: the "
+                "Constitution does not speak of recognition, so the row is our reading of it; "
+                "say whose reading it is, e.g. 'Our reading of the Constitution of 2006'.")
+    if whose(who) != "ours":
+        return (f"the new row is attributed to {who!r}, which does not say whose reading it is: "
+                "name it, e.g. 'Our reading of the Constitution of 2006 (not Belgrade's words)'.")
     if row["source_id"] not in expected["sources"]:
         return (f"the new row's source_id {row['source_id']!r} is not in data/sources.csv: "
                 "cite a source that is.")
@@ -380,5 +418,11 @@ exercise.register(exercise.Exercise(
     fills=('"loses"', '"Our reading of the Constitution of 2006 (not Belgrade\'s words)"'),
     wrong=((('"gains"', '"Our reading of the Constitution of 2006"'), "must be 'loses'"),
            (('"loses"', '""'), "is empty"),
-           (('"loses"', "interests.ARTICLE"), "Samorukov did not write it")),
+           (('"loses"', "interests.ARTICLE"), "Samorukov did not write it"),
+           (('"loses"', '"Belgrade"'), "Belgrade never said this"),
+           (('"loses"', '"Vučić"'), "Belgrade never said this"),
+           (('"loses"', '"Government of Serbia (stated position)"'), "Belgrade never said this"),
+           (('"loses"', '"Belgrade\'s reading"'), "Belgrade never said this"),
+           (('"loses"', '"x"'), "say whose reading it is"),
+           (('"loses"', '"me"'), "say whose reading it is")),
 ))
