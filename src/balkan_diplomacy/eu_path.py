@@ -398,6 +398,16 @@ def _montenegro_and_croatia(namespace: dict) -> pd.DataFrame:
     return compare
 
 
+def _plain(value) -> str:
+    """A number of years to one decimal (``1.3``, not ``np.float64(1.3)``); else as typed."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    try:
+        return f"{float(value):.1f}"
+    except (TypeError, ValueError):
+        return exercise.shown(value)
+
+
 def _same_comparison(got, expected: pd.DataFrame) -> str | None:
     if not isinstance(got, pd.DataFrame):
         return f"`compare` should be a pandas DataFrame, but it is {type(got).__name__}."
@@ -414,10 +424,21 @@ def _same_comparison(got, expected: pd.DataFrame) -> str | None:
                 continue
             if pd.isna(a) or pd.isna(b) or (a != b if isinstance(b, (bool, np.bool_))
                                             else abs(float(a) - float(b)) > 0.051):
-                return (f"in row {step!r}, `{column}` is {a!r}, but it should be {b!r}: check "
+                return (f"in row {step!r}, `{column}` is {_plain(a)}, but it should be {_plain(b)}: check "
                         f"which country the column takes, and the comparison that makes "
                         f"'Montenegro longer?'.")
     return None
+
+
+def _same_entries(got, expected: set) -> str | None:
+    """Exercise 04-stage's check; an empty list most often means a step's label was typed
+    where `stage_at`'s code belongs."""
+    reason = exercise.same_set(got, expected, what="in_talks")
+    if reason and isinstance(got, (list, set, tuple)) and not got:
+        reason += (" `in_talks` is empty: `stage_at` gives a step's code, such as 'talks_opened' "
+                   f"(one of {list(EU_STEPS)}), not its label in the tables such as "
+                   f"{STEP_LABELS['talks_opened']!r}.")
+    return reason
 
 
 def _in_talks_on_strategy_day(namespace: dict) -> set:
@@ -448,9 +469,10 @@ exercise.register(exercise.Exercise(
     variable="in_talks",
     task="make `in_talks`: the entries that were in accession talks on the day of event E021",
     expected=_in_talks_on_strategy_day,
-    compare=lambda got, expected: exercise.same_set(got, expected, what="in_talks"),
+    compare=lambda got, expected: _same_entries(got, expected),
     why="`stage_at` gives each entry's furthest step on the strategy's day; those at "
         "'talks_opened' are the ones the strategy named for a 2025 perspective.",
     fills=('"E021"', '"talks_opened"'),
-    wrong=((('"E021"', '"candidate"'), "does not belong"),),
+    wrong=((('"E021"', '"candidate"'), "does not belong"),
+           (('"E021"', f'"{STEP_LABELS["talks_opened"]}"'), "not its label")),
 ))

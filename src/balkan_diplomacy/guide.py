@@ -94,6 +94,9 @@ def lesson_plan():
 #: shared among the lesson's sections by how much they hold; the rest of the exercise time
 #: equally among its exercises; a debate (lesson 06) takes the minutes its header gives it.
 OPENING_MIN, KEY_POINTS_MIN, QUIZ_MIN = 3, 2, 4
+#: Minutes of a mid-lesson check (``quiz.check``): a row of its own in the run-sheet, taken
+#: from the teaching time of the header.
+CHECK_MIN = 3
 
 #: What to cut when a class is short of time, per lesson: (heading the advice is about, how).
 #: The headings are the start of a '## ' heading in the lesson (a test checks they exist).
@@ -145,7 +148,9 @@ def _headed_sections(lesson: str) -> list[dict]:
                     "sources" if low.startswith("sources") else
                     # the debate itself; sections that prepare it ("ideas for the debate") teach
                     "debate" if low.startswith("the debate") else "teaching")
-            sections.append({"heading": heading, "kind": kind, "words": 0})
+            sections.append({"heading": heading, "kind": kind, "words": 0, "checks": 0})
+        if sections and cell["cell_type"] == "code" and "quiz.check(" in cell["source"]:
+            sections[-1]["checks"] += 1
         if sections and "solution" not in cell["tags"]:
             sections[-1]["words"] += len(cell["source"].split())
     return sections
@@ -191,7 +196,9 @@ def run_sheet(lesson: str):
 
     rows = [{"activity": "Opening: the question, the objectives, the article's passage",
              "kind": "teaching", "minutes": OPENING_MIN}]
-    left = minutes.get("teaching", 0) - OPENING_MIN - KEY_POINTS_MIN - stated("teaching")
+    checks = sum(s["checks"] for s in sections)
+    left = (minutes.get("teaching", 0) - OPENING_MIN - KEY_POINTS_MIN - stated("teaching")
+            - CHECK_MIN * checks)
     shares = dict(zip(map(id, teaching), _shares(left, [s["words"] for s in teaching])))
     shares.update(fixed)
     ex_shares = dict(zip(map(id, exercises), _shares(
@@ -202,6 +209,9 @@ def run_sheet(lesson: str):
                   "quiz": QUIZ_MIN, "key points": KEY_POINTS_MIN,
                   "debate": minutes.get("debate", 0)}[s["kind"]]
         rows.append({"activity": s["heading"], "kind": s["kind"], "minutes": length})
+        if s["checks"]:
+            rows.append({"activity": "Check your reading (the questions halfway)", "kind": "check",
+                         "minutes": CHECK_MIN * s["checks"]})
     plan = pd.DataFrame(rows)
     plan.insert(0, "start (min)", plan["minutes"].cumsum().shift(fill_value=0).astype(int))
     cuts = CUT_WHEN_SHORT.get(lesson, [])

@@ -319,16 +319,28 @@ exercise.register(exercise.Exercise(
     wrong=((('"milestone"', '"invitation"'), "too low"),),
 ))
 
+def _same_members(got, expected: pd.DataFrame) -> str | None:
+    """Exercise 03-recount's check: the same countries, and each row an accession with its date
+    (up to 2017 the invitations name the same four countries, so the countries alone cannot
+    tell the two steps apart)."""
+    reason = exercise.same_frame(got, expected, key="country", columns=["milestone", "date"],
+                                 ordered=False, what="`members_by`")
+    if reason and ("`milestone`" in reason or "`date`" in reason):
+        reason += (" A country is a member from its accession, not from its invitation: "
+                   "filter on the milestone that makes a member.")
+    return reason
+
+
 exercise.register(exercise.Exercise(
     exercise_id="03-recount",
     variable="members_by",
     task="make `members_by`: the NATO accession rows dated up to 31 December 2017",
     expected=_members_by_2017,
-    compare=lambda got, expected: exercise.same_frame(got, expected, key="country",
-                                                      ordered=False, what="`members_by`"),
+    compare=_same_members,
     why="An accession row dated on or before 31 December 2017 means the country was a NATO member "
         "at the end of that year; the chart's sentence counts the same rows.",
     fills=('"accession"', '"2017-12-31"'),
     wrong=((('"accession"', '"2020-12-31"'), "too many"),
-           (('"map"', '"2017-12-31"'), "too many")),
+           (('"map"', '"2017-12-31"'), "too many"),
+           (('"invitation"', '"2017-12-31"'), "not from its invitation")),
 ))

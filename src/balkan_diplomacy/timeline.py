@@ -347,7 +347,7 @@ exercise.register(exercise.Exercise(
     expected=_ordered_events,
     compare=lambda got, expected: exercise.same_frame(
         got, expected, key="event_id", columns=["years_since_previous"], what="`ordered`"),
-    why="Sorting by the `date` column puts the events in time order, and `.diff()` takes each "
+    why="Sorting by the event's date puts the events in time order, and `.diff()` takes each "
         "date minus the one before it; the first row has no event before it, so its gap is empty.",
     fills=('"date"', "diff"),
     wrong=((('"title"', "diff"), "not in the right order"),),
@@ -372,7 +372,8 @@ def same_counts(got, expected: pd.DataFrame, *, what: str = "`table`") -> str | 
     rows = [str(r) for r in got.index]
     lacking = [str(r) for r in expected.index if str(r) not in rows]
     if lacking or len(rows) != len(expected):
-        return (f"{what} has the rows {rows}, but one row per category is expected "
+        some = ", ".join(repr(r) for r in rows[:3]) + (", …" if len(rows) > 3 else "")
+        return (f"{what} has {len(rows)} rows ({some}), but one row per category is expected "
                 f"({[str(r) for r in expected.index]}): count by `events[\"category\"]`.")
     mine = got.set_axis(rows)
     for row in expected.index:
