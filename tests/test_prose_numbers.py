@@ -118,6 +118,13 @@ def _category_ranks() -> tuple[list[str], str]:
     return sorted(counts.index[:2]), counts.index[-1]
 
 
+def _ceper_putin_favourable() -> list[float]:
+    p = _t("polls")
+    rows = p[(p["pollster"] == "Ceper") & (p["subject"] == "Putin")
+             & (p["measure"] == "favourable_view")].sort_values("date")
+    return list(rows["value_pct"])
+
+
 #: (lesson, phrase exactly as written, check returning True when the data agree)
 CHECKED = [
     ("01", "Most events are dated to the day", lambda: (
@@ -147,6 +154,7 @@ CHECKED = [
     ("04", "two of the eight are EU members", lambda: len(_reached("EU", "accession")) == 2),
     ("04", "four states are in accession talks",
      lambda: len(_reached("EU", "talks_opened") - _reached("EU", "accession")) == 4),
+    ("05", "the fall from 77% to 59% (Ceper)", lambda: _ceper_putin_favourable() == [77, 59]),
     ("07", "Three claims are predictions", lambda: _claims("prediction") == 3),
     ("07", "the one prediction recorded as *came true*",
      lambda: _claims("prediction", "prediction_came_true") == 1),

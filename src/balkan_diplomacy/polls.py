@@ -389,3 +389,28 @@ exercise.register(exercise.Exercise(
     wrong=((('"Putin"', "50"), "check your filter"),
            (('"EU"', "75"), "check your filter")),
 ))
+
+
+def _putin_favourable_by_pollster(namespace: dict) -> pd.DataFrame:
+    """Exercise 05-same-pollster's answer: the favourable views of Putin, each pollster's rows
+    together and in date order (from polls.csv)."""
+    table = poll_table(data.load("polls"), data.load("sources"))
+    fav = table[(table["subject"] == "Putin") & (table["measure"] == "favourable_view")]
+    return fav.sort_values(["pollster", "date"])
+
+
+exercise.register(exercise.Exercise(
+    exercise_id="05-same-pollster",
+    variable="by_pollster",
+    task="make `by_pollster`: the favourable views of Putin in `table`, sorted so that each "
+         "pollster's figures stand together in date order",
+    expected=_putin_favourable_by_pollster,
+    compare=lambda got, expected: exercise.same_frame(
+        got, expected, key="poll_id", columns=["pollster", "value_pct"], what="`by_pollster`"),
+    why="Sorting by two columns groups the rows by the first (the pollster) and orders each group "
+        "by the second (the date): read down one pollster's rows to see one series before and "
+        "after February 2022, without mixing pollsters or questions.",
+    fills=('"favourable_view"', '["pollster", "date"]'),
+    wrong=((('"trust"', '["pollster", "date"]'), "check your filter"),
+           (('"favourable_view"', '["date", "pollster"]'), "not in the right order")),
+))
