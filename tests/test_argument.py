@@ -133,3 +133,55 @@ def test_weighing_form_reacts_to_weights_and_changed_judgements():
     box.weights[fits].value = 3
     assert box.result["against"] == first["against"] + 3
     assert "Conclusion" in box.children[-1].value
+
+
+def test_students_can_judge_before_they_see_our_judgement():
+    from balkan_diplomacy import thesis
+
+    tests = data.load("thesis_tests")
+    box = thesis.weighing_form(tests, ours=False)
+    assert "Our judgement" not in "".join(getattr(c, "value", "") for c in box.children
+                                          if isinstance(getattr(c, "value", None), str))
+    assert all(d.value == thesis.UNJUDGED for d in box.judgements.values())
+    assert box.result["for"] == box.result["against"] == box.result["mixed"] == 0
+    first = tests.test_id.iloc[0]
+    box.judgements[first].value = "against_thesis"
+    box.weights[first].value = 2
+    assert box.result["against"] == 2
+
+
+def test_lesson_07_names_the_mixed_rows_as_the_table_judges_them():
+    """The cell on the thesis's two halves names rows that test both at once as *mixed*, and
+    rows of one half: those ids must carry that judgement in thesis_tests.csv."""
+    import json
+    from pathlib import Path
+
+    judged = data.load("thesis_tests").set_index("test_id").judgement.astype(str)
+    root = Path(__file__).resolve().parents[1]
+    nb = json.loads((root / "notebooks" / "07_then_and_now.ipynb").read_text())
+    text = next("".join(c["source"]) for c in nb["cells"]
+                if c["cell_type"] == "markdown" and "both halves at once" in "".join(c["source"]))
+    for sentence in re.split(r"(?<=[.:])\s", text):
+        ids = re.findall(r"\bT\d\d\b", sentence)
+        if "*mixed*" in sentence:
+            assert ids and all(judged[i] == "mixed" for i in ids), sentence
+        elif "fit H1" in sentence or "fits H1" in sentence:
+            assert ids and all(judged[i] == "fits_thesis" for i in ids), sentence
+
+
+def test_lesson_07_cites_the_dialogue_events_its_table_shows():
+    """The text under the dialogue table cites event ids; each is a kosovo_status event from 2023
+    on, the rows the cell shows, and the first two are the 2023 agreement and its annex."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    nb = json.loads((root / "notebooks" / "07_then_and_now.ipynb").read_text())
+    text = next("".join(c["source"]) for c in nb["cells"]
+                if "The table lists the dialogue's steps since 2023" in "".join(c["source"]))
+    events = data.load("events")
+    shown = events[(events.category == "kosovo_status") & (events["date"].dt.year >= 2023)]
+    cited = re.findall(r"\bE\d{3}\b", text)
+    assert cited and set(cited) <= set(shown.event_id), set(cited) - set(shown.event_id)
+    first_two = shown.sort_values("date").event_id.tolist()[:2]
+    assert cited[:2] == first_two

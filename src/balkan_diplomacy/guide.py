@@ -129,7 +129,9 @@ CUT_WHEN_SHORT = {
     "07": [("The timeline records no", "show the timeline at 2019-2026 without discussion"),
            ("Exercise 2", "let students write their forecast at home; collect it next class"),
            ("Who wrote it", "say in two sentences who the author is and where he wrote; set "
-            "Vuksanović's reading as homework")],
+            "Vuksanović's reading as homework"),
+           ("Save your forecast", "set it as homework: the form works the same at home; the "
+            "teacher merges the files next class")],
 }
 
 

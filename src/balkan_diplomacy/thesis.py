@@ -19,15 +19,24 @@ from . import data, widgets
 THESIS = ("Samorukov (The Moscow Times, 22 January 2019) argues that Serbia's leaders have tired "
           "of Russian support but cannot rid themselves of it: it \u201cleaves Belgrade no room "
           "for maneuver at the Kosovo negotiations\u201d.")
+#: The thesis has two halves, and a test may bear on one or both (the notes of thesis_tests.csv
+#: say which): H1 "tired" (leaders seek distance from Moscow where it is cheap) and H2 "cannot
+#: break away" (costly breaks do not happen while Kosovo and voters tie them to Moscow).
+HALVES = {"H1": "tired of Russian support: Belgrade seeks distance from Moscow where it is cheap",
+          "H2": "cannot break away: costly breaks with Moscow do not happen while Kosovo and "
+                "voters tie Belgrade to it"}
 JUDGEMENTS = {"fits_thesis": "fits the thesis", "against_thesis": "against the thesis",
               "mixed": "mixed"}
+#: The dropdown's value before a student has judged a row (counted nowhere).
+UNJUDGED = "unjudged"
 _SIGN = {"fits_thesis": 1, "against_thesis": -1, "mixed": 0}
 
 
 def weigh(judgements: dict, weights: dict) -> dict:
     """Weighted balance of the evidence.
 
-    ``judgements``: test_id -> 'fits_thesis' | 'against_thesis' | 'mixed'; ``weights``:
+    ``judgements``: test_id -> 'fits_thesis' | 'against_thesis' | 'mixed' | 'unjudged' (not
+    counted); ``weights``:
     test_id -> 0-3. Returns the weighted totals 'for', 'against', 'mixed', the 'balance'
     (for - against), the 'share_for' of the decided weight (None if nothing is weighed) and a
     one-line 'verdict'.
@@ -37,11 +46,14 @@ def weigh(judgements: dict, weights: dict) -> dict:
         w = weights.get(tid, 0)
         if not 0 <= w <= 3:
             raise ValueError(f"weight of {tid} must be 0-3, got {w}")
+        if j == UNJUDGED:
+            continue
         totals[{1: "for", -1: "against", 0: "mixed"}[_SIGN[j]]] += w
     decided = totals["for"] + totals["against"]
     share = None if decided == 0 else totals["for"] / decided
     if share is None:
-        verdict = "no decided evidence weighed yet: give some rows a weight above 0"
+        verdict = ("no decided evidence weighed yet: judge some rows and give them a weight "
+                   "above 0")
     elif share >= 2 / 3:
         verdict = "your weighing supports the thesis"
     elif share <= 1 / 3:
@@ -60,9 +72,12 @@ def describe(result: dict) -> str:
             f"{result['mixed']}{share}. Conclusion: {result['verdict']}.")
 
 
-def weighing_form(tests: pd.DataFrame | None = None):
-    """One row per implication: what was observed, our judgement (changeable), a weight 0-3;
-    the sentence at the bottom adds them up. ``explorer.result`` holds the latest weighing."""
+def weighing_form(tests: pd.DataFrame | None = None, ours: bool = True):
+    """One row per implication: what was observed, a judgement (changeable), a weight 0-3;
+    the sentence at the bottom adds them up. ``explorer.result`` holds the latest weighing.
+
+    ``ours=True`` shows our judgement and starts each dropdown at it; ``ours=False`` hides it
+    and starts each row "not judged yet", so students judge before they see ours."""
     import ipywidgets
 
     tests = data.load("thesis_tests") if tests is None else tests
@@ -77,18 +92,22 @@ def weighing_form(tests: pd.DataFrame | None = None):
             f"<i>If not:</i> {html.escape(t.if_thesis_fails)}<br>"
             f"<i>Observed ({html.escape(t.observed_date_text)}):</i> {html.escape(t.observed)} "
             f"— <a href=\"{html.escape(src['url'])}\" target=\"_blank\" rel=\"noopener\">"
-            f"{html.escape(src['publisher'])}</a>{media}<br>"
-            f"<i>Our judgement:</i> {JUDGEMENTS[t.judgement]}. {html.escape(t.judgement_note)}",
+            f"{html.escape(src['publisher'])}</a>{media}"
+            + (f"<br><i>Our judgement:</i> {JUDGEMENTS[t.judgement]}. "
+               f"{html.escape(t.judgement_note)}" if ours else ""),
             layout={"width": "70%"})
+        options = [(v, k) for k, v in JUDGEMENTS.items()]
         judge[t.test_id] = ipywidgets.Dropdown(
-            options=[(v, k) for k, v in JUDGEMENTS.items()], value=t.judgement,
+            options=options if ours else [("not judged yet", UNJUDGED), *options],
+            value=t.judgement if ours else UNJUDGED,
             description="Judgement", layout={"width": "260px"})
         weight[t.test_id] = ipywidgets.IntSlider(value=1, min=0, max=3, description="Weight",
                                                  layout={"width": "260px"})
         rows.append(ipywidgets.HBox([text, ipywidgets.VBox([judge[t.test_id],
                                                             weight[t.test_id]])]))
     summary = ipywidgets.HTML()
-    head = ipywidgets.HTML(f"<b>The thesis:</b> {html.escape(THESIS)}")
+    head = ipywidgets.HTML(f"<b>The thesis:</b> {html.escape(THESIS)}<br>Its two halves: "
+                           + "; ".join(f"<b>{k}</b> {html.escape(v)}" for k, v in HALVES.items()))
     box = widgets.Form([head, *rows, summary],
                        "Weigh each implication of the thesis (judgement and weight 0-3) into "
                        "a verdict of your own.",
