@@ -551,7 +551,7 @@ FIGURES = [{
     "title": "NATO and EU steps in the Western Balkans",
     "alt": ALT,
     "source": SOURCE,
-    # the neutral view; labels as text, so that the SVG keeps its words as text
+    # the footnote view (key "neutral"); labels as text, so that the SVG keeps its words as text
     "make": lambda: map_explorer(outlines=False).figure,
 }]
 

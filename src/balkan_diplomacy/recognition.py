@@ -199,8 +199,7 @@ def draw_recognitions(ax, frame: pd.DataFrame, parts: dict | None = None) -> Rec
         ends["majority"] = float(MAJORITY)
         for key, y in zip(ends, _spread(list(ends.values()), gap=12)):
             # labels sit in the right margin, nudged apart, instead of a legend
-            text = SHORT_LABELS.get(key, (f"{MAJORITY}: over half of\nthe {UN_MEMBERS} UN members\n"
-                                             "(compare counts of\nUN members only)"))
+            text = SHORT_LABELS.get(key, f"{MAJORITY}: over half of the\n{UN_MEMBERS} UN members only")
             label = ax.annotate(text, xy=(1.01, y), xycoords=("axes fraction", "data"),
                                 color=SERIES_COLORS.get(key, "#555555"), va="center",
                                 fontweight="normal" if key == "majority" else "bold",
