@@ -113,7 +113,7 @@ def viewer():
 
 
 def test_each_view_says_whose_it_is(viewer):
-    holders = {"belgrade": "Belgrade", "pristina": "Pristina", "neutral": "neutral"}
+    holders = {"belgrade": "Belgrade", "pristina": "Pristina", "neutral": "footnote"}
     assert set(maps.VIEWS) == set(holders)
     for view, holder in holders.items():
         viewer.controls["view"].value = view
@@ -124,7 +124,28 @@ def test_each_view_says_whose_it_is(viewer):
         assert viewer.artists["note"].get_text().replace("\n", " ").startswith(
             {"belgrade": "As Belgrade presents it", "pristina": "As Pristina presents it",
              "neutral": "*Kosovo*"}[view])
-        assert holder in maps.VIEWS[view]["label"] or view == "neutral"
+        assert holder in maps.VIEWS[view]["label"]
+        # no view calls itself neutral: each says whose drawing or which convention it is
+        assert "neutral" not in (maps.VIEWS[view]["label"] + maps.VIEWS[view]["caption"]).lower()
+    viewer.controls["view"].value = "neutral"
+
+
+def test_pristina_view_before_2008_draws_no_state_border(viewer):
+    """Pristina's view of a state dates from the declaration of 17 February 2008: before it,
+    Kosovo was under UN administration, drawn as the footnote view draws it, and the note and
+    the caption say so."""
+    viewer.controls["view"].value = "pristina"
+    for year, before in ((2003, True), (2007, True), (2008, False)):
+        viewer.controls["year"].value = year
+        assert viewer.last_error is None, viewer.last_error
+        note = viewer.artists["note"].get_text().replace("\n", " ")
+        assert note.startswith("As Pristina presents it")
+        assert ("under UN administration (Resolution 1244" in note) == before, year
+        assert ("UN administration" in viewer.caption.value) == before, year
+        for org in ("NATO", "EU"):
+            kosovo = viewer.artists[org].patches["XK"]
+            assert (kosovo.get_linestyle() != "solid") == before, (year, org)
+    viewer.controls["year"].value = 2025
     viewer.controls["view"].value = "neutral"
 
 

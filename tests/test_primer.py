@@ -11,7 +11,9 @@ tagged ``primer``) are read with ``ast``, not run. A *feature* is one of:
 - a property or accessor: ``.loc``, ``.dt``, ``.days``, ``.index``;
 - a way of indexing: a boolean mask ``df[df["x"] == 1]``, a list of columns ``df[["a", "b"]]``,
   conditions joined with ``&``, ``|`` or negated with ``~``, and ``set_index([...])`` with two or
-  more columns (a MultiIndex).
+  more columns (a MultiIndex);
+- a comparison of a column with a value, each operator on its own: ``==``, ``!=``, ``<``, ``<=``,
+  ``>``, ``>=`` (a lesson that says "shown in the primer: a mask with ``!=``" is held to it).
 
 Calls on what is plainly not pandas are left out: modules and names imported in the notebook
 (``data.load``, ``style.table``), text constants (``", ".join``), and names bound in the notebook
@@ -107,6 +109,10 @@ def _receiver_is_pandas(node: ast.AST, not_pandas: set[str]) -> bool:
     return True
 
 
+COMPARISONS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
+               ast.GtE: ">="}
+
+
 def features(code: str, not_pandas: set[str] = frozenset()) -> set[str]:
     """The pandas features one cell's code uses (see the module docstring)."""
     tree = ast.parse(_python(code))
@@ -133,6 +139,10 @@ def features(code: str, not_pandas: set[str] = frozenset()) -> set[str]:
                     and index.func.attr in {"isin", "notna", "isna", "between", "lt", "le", "gt",
                                             "ge", "eq", "ne"}):
                 found.add("[mask]")
+        elif isinstance(node, ast.Compare) and _receiver_is_pandas(node.left, skip):
+            # a comparison of a column makes a mask: each operator is a feature of its own
+            found.update(f"column {COMPARISONS[type(op)]} value" for op in node.ops
+                         if type(op) in COMPARISONS)
         elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr)):
             found.add("mask & mask" if isinstance(node.op, ast.BitAnd) else "mask | mask")
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
@@ -207,7 +217,8 @@ def test_the_reader_finds_pandas_and_ignores_the_rest():
     found = features(code)
     assert {".isin()", ".sort_values()", "pd.crosstab", ".dt", ".days", ".loc", "[mask]",
             "[[columns]]", "mask & mask", "set_index([...]) (MultiIndex)",
-            ".set_index()"} <= found
+            ".set_index()", "column > value"} <= found
+    assert "column != value" in features("df = data.load('events')\ndf[df['a'] != 'x']")
     # str.join on a constant, dict.keys, str.upper, a module's function, a builtin's result
     assert not {".join()", ".keys()", ".upper()", ".load()", ".count()"} & found
 

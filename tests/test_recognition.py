@@ -125,7 +125,7 @@ def test_each_view_says_whose_it_is_and_draws_its_holder_only(table):
     e.controls["year"].value = 2020
     holders = {"pristina": ("As Pristina presents it", {"kosovo_government"}),
                "belgrade": ("As Belgrade presents it", {"serbia_government", "serbia_withdrawn"}),
-               "neutral": ("Neutral view", set(recognition.SERIES))}
+               "neutral": ("Every published count", set(recognition.SERIES))}
     for view, (holder, drawn) in holders.items():
         e.controls["view"].value = view
         assert e.last_error is None, e.last_error

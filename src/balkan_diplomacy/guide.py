@@ -51,9 +51,11 @@ def exercises(lesson: str) -> list[tuple[str, str]]:
     for cell in _cells(lesson_path(lesson)):
         if cell["cell_type"] == "markdown" and cell["source"].lstrip().startswith("## Exercise"):
             prompt = cell["source"].strip()
+        elif cell["cell_type"] == "markdown" and cell["source"].lstrip().startswith("## "):
+            prompt = None  # a new section: a solution here belongs to no exercise
         elif "solution" in cell["tags"]:
+            # an exercise may have a code solution and a written model answer
             pairs.append((prompt or "(exercise)", cell["source"].strip()))
-            prompt = None
     return pairs
 
 
@@ -109,8 +111,8 @@ CUT_WHEN_SHORT = {
             "student find the tables")],
     "01": [("Exercise 1", "do it together on the projector: guess the order aloud, then sort"),
            ("The EU and Kosovo's status", "show the chart, skip the discussion of categories")],
-    "02": [("In their own words", "the part 'Before 2008' is an optional extension: set it as "
-            "reading"),
+    "02": [("In their own words", "set the part 'Before 2008' as reading, and ask for one "
+            "sentence on it at the start of the next class"),
            ("One permanent member's veto", "state Article 4(2) and Article 27 in one sentence "
             "each and skip the claims table"),
            ("Exercise 2", "set it as homework")],

@@ -75,8 +75,8 @@ _TODAY = ("Borders are today's in every year: Montenegro became independent in 2
 #: position is attributed to whoever holds it (``sources``: ids in data/sources.csv).
 VIEWS = {
     "neutral": {
-        "label": "Neutral: the EU's Kosovo* footnote",
-        "whose": "Neutral view (Kosovo*)",
+        "label": "The 2012 agreed footnote (Kosovo*)",
+        "whose": "The 2012 agreed footnote (Kosovo*)",
         "kosovo_name": "Kosovo*",
         # the footnote as the Council of the EU prints it [consilium-prado-kosovo-footnote];
         # its 2012 wording [b92-tanjug-2012-regional-representation-text] says "UNSC 1244"
@@ -85,8 +85,9 @@ VIEWS = {
                  "independence\u201d (the footnote the Council of the EU prints; Belgrade and "
                  "Pristina agreed on it in the EU-facilitated dialogue on 24 February 2012). Dashed "
                  "border: a status in dispute. " + _TODAY),
-        "caption": ("Neutral view: Kosovo has a dashed border and the footnote Belgrade and "
-                    "Pristina agreed in 2012, which takes no position on its status."),
+        "caption": ("The 2012 agreed footnote: Kosovo has a dashed border and the footnote Belgrade "
+                    "and Pristina agreed in 2012, which marks the status as disputed and does not "
+                    "say who is right."),
         "sources": ["consilium-prado-kosovo-footnote", "b92-tanjug-2012-regional-representation-text"],
     },
     "belgrade": {
@@ -115,7 +116,14 @@ VIEWS = {
                     "mfa-kosovo-international-recognitions"],
     },
 }
-#: The neutral view's note (kept under its old name for the lessons that quote it).
+#: Pristina's view before the declaration of 17 February 2008: Kosovo was under UN
+#: administration, so it is drawn as in the footnote view, and the note says why.
+BEFORE_2008 = 2008
+PRISTINA_BEFORE_NOTE = ("As Pristina presents it, from 17 February 2008 only: before that date Kosovo "
+                        "was under UN administration (Resolution 1244, 10 June 1999) and had not "
+                        "declared independence, so no state border is drawn; the dashed line is the "
+                        "footnote view's. " + _TODAY)
+#: The footnote view's note (kept under its old name for the lessons that quote it).
 KOSOVO_NOTE = VIEWS["neutral"]["note"]
 SOURCE = ("NATO and EU steps: data/memberships.csv (one source per row). Boundaries: Natural "
           "Earth 1:50m (public domain) via the world-atlas package.")
@@ -125,8 +133,8 @@ ALT = ("Two maps of the Western Balkans side by side, NATO on the left and the E
        "towards membership by the end of the chosen year, and its status is written under its "
        "name. A second control draws Kosovo as Belgrade presents it (a province inside Serbia's "
        "border, with Serbia's shade), as Pristina presents it (a state with its own border), or in "
-       "a neutral view (a dashed border and the footnote of the 2012 Belgrade-Pristina "
-       "arrangement); the title says whose view is shown.")
+       "as the 2012 agreed footnote draws it (a dashed border and the footnote of the 2012 "
+       "Belgrade-Pristina arrangement); the title says whose view is shown.")
 
 
 def _tint(hex_color: str, share: float) -> str:
@@ -389,15 +397,15 @@ def check_view(view: str) -> None:
     """Raise a ValueError naming the views when ``view`` is not one of them."""
     if view not in VIEWS:
         raise ValueError(f"no map view {view!r}: the views are {', '.join(map(repr, VIEWS))} "
-                         "(as Belgrade presents it, as Pristina presents it, and the neutral "
-                         "view)")
+                         "(as Belgrade presents it, as Pristina presents it, and as the 2012 agreed "
+                         "footnote draws it)")
 
 
 def update_status_map(art: MapArtists, levels: pd.Series, view: str | None = None) -> None:
     """Recolour the eight entries, rewrite their status words and draw Kosovo as ``view``
     shows it (in place; ``None`` keeps the current view).
 
-    - neutral: Kosovo has a dashed border of its own and is shaded by its own steps;
+    - neutral (the 2012 agreed footnote, Kosovo*): Kosovo has a dashed border of its own and is shaded by its own steps;
     - belgrade: no state border around Kosovo (Serbia's border runs round both; a dotted
       line marks the province's boundary), and Kosovo takes Serbia's shade and no status word;
     - pristina: Kosovo has a solid state border like its neighbours, shaded by its own steps.
@@ -466,7 +474,7 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
                  view: str = "neutral", outlines: bool = True):
     """A year slider (1999 to the newest year in events.csv) and a view menu driving the two
     maps. The views (:data:`VIEWS`) draw Kosovo as Belgrade presents it, as Pristina presents
-    it, or in a neutral view; the title and the note under the maps say whose view it is.
+    it, or as the 2012 agreed footnote draws it; the title and the note under the maps say whose view it is.
     ``outlines``: labels as glyph outlines, fast to redraw (False: as text, for the static
     figures).
 
@@ -505,6 +513,8 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
         # each view's note broken into lines once (measuring text is slow)
         notes = {v: style.wrap_lines(fig, VIEWS[v]["note"], note_size, width=0.98)
                  for v in VIEWS}
+        notes["pristina_before"] = style.wrap_lines(fig, PRISTINA_BEFORE_NOTE, note_size,
+                                                    width=0.98)
     style.add_source(fig, SOURCE)
     controls = {"year": widgets.year_slider(years, description="Year (status at year end)"),
                 "view": widgets.dropdown([(VIEWS[v]["label"], v) for v in VIEWS], view,
@@ -514,11 +524,14 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
     def render(values: dict) -> str:
         year, shown = values["year"], values["view"]
         check_view(shown)
+        # Pristina's view of a state dates from the declaration: before 2008, the footnote view
+        before = shown == "pristina" and year < BEFORE_2008
         for org in ("NATO", "EU"):
-            update_status_map(art[org], by_year[year][org], shown)
+            update_status_map(art[org], by_year[year][org], "neutral" if before else shown)
         art["year"].set_text(f"{VIEWS[shown]['whose']}: NATO and EU steps, end of {year}")
-        art["note"].set_text(notes[shown])
-        return f"{VIEWS[shown]['caption']} {describe(by_year[year], year)}"
+        art["note"].set_text(notes["pristina_before" if before else shown])
+        caption = PRISTINA_BEFORE_NOTE.split(" " + _TODAY)[0] if before else VIEWS[shown]["caption"]
+        return f"{caption} {describe(by_year[year], year)}"
 
     # what a change redraws: the eight entries' patches (fills; Kosovo's and Serbia's borders
     # change with the view), Serbia's outline in Belgrade's view, their names and status
@@ -538,7 +551,7 @@ FIGURES = [{
     "title": "NATO and EU steps in the Western Balkans",
     "alt": ALT,
     "source": SOURCE,
-    # the neutral view; labels as text, so that the SVG keeps its words as text
+    # the footnote view (key "neutral"); labels as text, so that the SVG keeps its words as text
     "make": lambda: map_explorer(outlines=False).figure,
 }]
 

@@ -53,10 +53,10 @@ CLAIMANT_WORDS = {
 }
 #: The three ways of presenting the counts (the ``view`` control): whose view each is, in its
 #: title, and the series it draws. Each government's own figures are drawn as it presents
-#: them; the neutral view draws every entry of the table with who claims it.
+#: them; the 'every count' view (key ``neutral``) draws every entry of the table with who claims it.
 VIEWS = {
-    "neutral": {"label": "Neutral: every count, with who claims it",
-                "title": "Neutral view: every published count, side by side",
+    "neutral": {"label": "Every count, with who claims it",
+                "title": "Every published count, side by side, with who claims it",
                 "series": tuple(SERIES)},
     "pristina": {"label": "As Pristina presents it",
                  "title": "As Pristina presents it: states recognising, by its government's count",
@@ -100,10 +100,11 @@ ALT = ("Line chart of the number of states recognising Kosovo, 2008 to 2025, one
        "rise from 52 in 2008 to about 110 in 2025, with two different counts (97 and 101) for "
        "September 2020; Belgrade's government (blue) gives 92 in 2020 and 84 in 2023. A dashed "
        "blue line shows the withdrawals Belgrade claims: 11 in 2018, 14 in 2019, 18 in 2020. A "
-       "dotted line marks 97, more than half of the 193 UN members, and a vertical line marks the "
+       "dotted line marks 97, more than half of the 193 UN members (a yardstick for counts of UN "
+       "members only; some counts include states outside the UN), and a vertical line marks the "
        "year chosen with the slider. A menu draws the counts as Pristina presents them (its "
        "government's line alone), as Belgrade presents them (its counts and the withdrawals it "
-       "announces), or all of them side by side (neutral); the title says whose view it is.")
+       "announces), or all of them side by side with who claims each; the title says whose view it is.")
 
 
 def series_frames(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -198,7 +199,7 @@ def draw_recognitions(ax, frame: pd.DataFrame, parts: dict | None = None) -> Rec
         ends["majority"] = float(MAJORITY)
         for key, y in zip(ends, _spread(list(ends.values()), gap=12)):
             # labels sit in the right margin, nudged apart, instead of a legend
-            text = SHORT_LABELS.get(key, f"{MAJORITY}: over half of\nthe {UN_MEMBERS} UN members")
+            text = SHORT_LABELS.get(key, f"{MAJORITY}: over half of the\n{UN_MEMBERS} UN members only")
             label = ax.annotate(text, xy=(1.01, y), xycoords=("axes fraction", "data"),
                                 color=SERIES_COLORS.get(key, "#555555"), va="center",
                                 fontweight="normal" if key == "majority" else "bold",
@@ -281,7 +282,7 @@ def recognition_explorer(frame: pd.DataFrame | None = None,
     The slider (bounded by the years of the table) moves a marker to the end of that year and
     circles each selected claimant's latest count by then; the caption states them in words.
     The view (:data:`VIEWS`) draws the counts as Pristina presents them, as Belgrade presents
-    them, or all of them (neutral); the title says whose view it is.
+    them, or all of them with who claims each; the title says whose view it is.
     """
     check_view(view)
     frame = data.load("recognitions") if frame is None else frame

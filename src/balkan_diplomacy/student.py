@@ -30,15 +30,16 @@ MANIFEST = ".manifest.json"
 EXERCISE = re.compile(r"^##\s+(Exercise\s+\d+)")
 
 
-def answer_cells(exercise: str, scaffolded: bool = False) -> list:
+def answer_cells(exercise: str, scaffolded: bool = False, words_given: bool = False) -> list:
     """The empty cells a student answers an exercise in: code, then words; only words when the
-    exercise has a scaffold (``%%exercise``), which is where its code is written."""
+    exercise has a scaffold (``%%exercise``), which is where its code is written; no words cell
+    when the lesson already has one for the exercise (a markdown cell tagged ``answer``)."""
     code = nbformat.v4.new_code_cell(f"# {exercise}: your code\n")
     words = nbformat.v4.new_markdown_cell(
         f"**{exercise}, your answer in words:** double-click here, replace this line with a "
         "sentence or two, then press Shift+Enter.")
     slug = exercise.lower().replace(" ", "-")
-    cells = [(words, "words")] if scaffolded else [(code, "code"), (words, "words")]
+    cells = ([] if scaffolded else [(code, "code")]) + ([] if words_given else [(words, "words")])
     for cell, kind in cells:
         cell.metadata["tags"] = [ANSWER_TAG]
         cell.id = f"answer-{slug}-{kind}"  # fixed ids: the same lesson gives the same copy
@@ -50,21 +51,23 @@ def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     solution was removed, an empty code cell and an empty markdown cell to answer in (only the
     markdown cell when the exercise has a scaffold: the student writes the code there)."""
     out = nbformat.from_dict(json.loads(json.dumps(nb)))
-    cells, exercise, answered, scaffolded = [], None, set(), False
+    cells, exercise, answered, scaffolded, words_given = [], None, set(), False, False
     for cell in out.cells:
         tags = cell.get("metadata", {}).get("tags", [])
         if cell.cell_type == "markdown":
             found = EXERCISE.match(cell.source.lstrip())
             if found or cell.source.lstrip().startswith("## "):
                 exercise = found.group(1) if found else None
-                scaffolded = False
+                scaffolded = words_given = False
+            elif ANSWER_TAG in tags:  # the lesson's own cell for the answer in words
+                words_given = True
         elif cell.source.startswith("%%exercise"):
             scaffolded = True
         if NOTE_TAG in tags:
             continue
         if SOLUTION_TAG in tags:
             if exercise and exercise not in answered:
-                cells += answer_cells(exercise, scaffolded)
+                cells += answer_cells(exercise, scaffolded, words_given)
                 answered.add(exercise)
             continue
         cells.append(cell)
