@@ -135,7 +135,14 @@ class UserServer:
 
 
 def log_in(page, hub: Hub, user: str) -> None:
+    # on a loaded machine the hub's first page can take longer than Playwright's 30 s: one
+    # reload, then up to 90 s more
     page.goto(f"{hub.base}/hub/login")
+    try:
+        page.locator("#username_input").wait_for(timeout=30_000)
+    except Exception:  # noqa: BLE001 - try once more, then fail with Playwright's message
+        page.goto(f"{hub.base}/hub/login")
+        page.locator("#username_input").wait_for(timeout=90_000)
     page.fill("#username_input", user)
     page.fill("#password_input", hub.password)
     page.click("#login_submit")
