@@ -49,14 +49,24 @@ BLOCK, MOST = 16, 96
 
 
 def block_difference(png_a: bytes, png_b: bytes) -> float:
-    """The largest difference (0-255) between the mean colours of the same block."""
+    """The largest difference (0-255) between a block's mean colour and the closest of the
+    same block and its eight neighbours in the other picture, both ways: a line of text set a
+    few pixels wider by another release moves its glyphs into the next block (the map's title
+    differs by 108 levels block for block between matplotlib 3.10 and 3.11), while a changed
+    bar or fill matches no neighbour either."""
     def blocks(png):
         x = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(float)
         h, w = x.shape[0] // BLOCK * BLOCK, x.shape[1] // BLOCK * BLOCK
         return x[:h, :w].reshape(h // BLOCK, BLOCK, w // BLOCK, BLOCK, 3).mean(axis=(1, 3))
 
+    def nearest(a, b):
+        h, w = a.shape[:2]
+        padded = np.pad(b, ((1, 1), (1, 1), (0, 0)), mode="edge")
+        return np.min([np.abs(a - padded[dy:dy + h, dx:dx + w]).max(axis=2)
+                       for dy in range(3) for dx in range(3)], axis=0).max()
+
     a, b = blocks(png_a), blocks(png_b)
-    return float(np.abs(a - b).max()) if a.shape == b.shape else 255.0
+    return float(max(nearest(a, b), nearest(b, a))) if a.shape == b.shape else 255.0
 
 
 def test_committed_figures_are_up_to_date(tmp_path):
@@ -91,6 +101,10 @@ def test_the_comparison_sees_a_changed_chart_and_forgives_text_rendering():
     shifted = ((picture[:, 1:].astype(int) + picture[:, :-1]) // 2).astype(np.uint8)
     shifted = np.concatenate([picture[:, :1], shifted], axis=1)
     assert block_difference(png, _png(shifted)) <= MOST
+    # a line of text set 12 pixels wider (another release's layout of a long title): forgiven
+    wider = picture.copy()
+    wider[0:60, 112:] = picture[0:60, 100:-12]
+    assert block_difference(png, _png(wider)) <= MOST
     # a bar of 30 x 40 pixels changed colour: seen
     changed = picture.copy()
     changed[200:240, 300:330] = (0, 114, 178)
