@@ -148,13 +148,14 @@ def _signal(pid: int, sig) -> None:
         pass
 
 
-def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60,
+              request_timeout: float = 2) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
+            with urllib.request.urlopen(url, timeout=request_timeout) as resp:
                 if resp.status == 200:
                     return
         except urllib.error.HTTPError:

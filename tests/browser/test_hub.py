@@ -98,6 +98,9 @@ c.JupyterHub.load_roles.append({{"name": "test", "services": ["test"],
     base = f"http://127.0.0.1:{port}"
     try:
         bt.wait_http(f"{base}/hub/api/", proc, log)
+        # the login page itself (through the proxy, its template rendered once): on a loaded
+        # machine the first one has taken over 30 s after the API already answered
+        bt.wait_http(f"{base}/hub/login", proc, log, timeout=180, request_timeout=60)
         yield Hub(base, token, password, homes, proc, log)
     finally:
         bt.stop_process(proc, "jupyterhub")
@@ -134,15 +137,23 @@ class UserServer:
         raise AssertionError(f"{self.user}: kernel of {notebook} not idle after {timeout} s")
 
 
-def log_in(page, hub: Hub, user: str) -> None:
-    # on a loaded machine the hub's first page can take longer than Playwright's 30 s: one
-    # reload, then up to 90 s more
+def open_login(page, hub: Hub) -> None:
+    # on a loaded machine a hub page can take longer than Playwright's 30 s: one reload, then
+    # up to 90 s more; if even that fails, the hub's own log says why
     page.goto(f"{hub.base}/hub/login")
     try:
         page.locator("#username_input").wait_for(timeout=30_000)
-    except Exception:  # noqa: BLE001 - try once more, then fail with Playwright's message
+    except Exception:  # noqa: BLE001 - try once more, then fail with the hub's log
         page.goto(f"{hub.base}/hub/login")
-        page.locator("#username_input").wait_for(timeout=90_000)
+        try:
+            page.locator("#username_input").wait_for(timeout=90_000)
+        except Exception as error:  # noqa: BLE001
+            raise AssertionError(f"the hub's login page did not show in 120 s: {error}\n"
+                                 f"hub log:\n{hub.log.read_text()[-3000:]}") from error
+
+
+def log_in(page, hub: Hub, user: str) -> None:
+    open_login(page, hub)
     page.fill("#username_input", user)
     page.fill("#password_input", hub.password)
     page.click("#login_submit")
@@ -152,7 +163,7 @@ def test_two_students_on_one_hub(bt, hub, page_for, shot):
     t0 = time.monotonic()
     pages = {user: page_for(hub, width=1300, height=900) for user in USERS}
     # a wrong password is refused before anything else
-    pages["ana"].goto(f"{hub.base}/hub/login")
+    open_login(pages["ana"], hub)
     pages["ana"].fill("#username_input", "ana")
     pages["ana"].fill("#password_input", hub.password + "x")
     pages["ana"].click("#login_submit")
