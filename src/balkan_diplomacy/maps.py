@@ -510,11 +510,11 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
         # cost of one path (as text, its few hundred glyphs took ~10 ms a change)
         art["note"] = label(fig, (0.01, _NOTE_IN[style.mode()] / height), "", note_size,
                             va="bottom", ha="left", color="#333333", halo=0, outlines=outlines)
-        # each view's note broken into lines once (measuring text is slow)
-        notes = {v: style.wrap_lines(fig, VIEWS[v]["note"], note_size, width=0.98)
-                 for v in VIEWS}
-        notes["pristina_before"] = style.wrap_lines(fig, PRISTINA_BEFORE_NOTE, note_size,
-                                                    width=0.98)
+    # each view's note broken into lines when it is first shown, then kept (measuring text is
+    # slow: the five notes took ~80 ms, four of them for views not shown yet)
+    texts = {**{v: VIEWS[v]["note"] for v in VIEWS}, "pristina_before": PRISTINA_BEFORE_NOTE}
+    notes = widgets.OnDemand(texts, lambda key: style.wrap_lines(fig, texts[key], note_size,
+                                                                 width=0.98))
     style.add_source(fig, SOURCE)
     controls = {"year": widgets.year_slider(years, description="Year (status at year end)"),
                 "view": widgets.dropdown([(VIEWS[v]["label"], v) for v in VIEWS], view,
