@@ -469,7 +469,7 @@ exercise.register(exercise.Exercise(
     variable="in_talks",
     task="make `in_talks`: the entries that were in accession talks on the day of event E021",
     expected=_in_talks_on_strategy_day,
-    compare=lambda got, expected: _same_entries(got, expected),
+    compare=_same_entries,
     why="`stage_at` gives each entry's furthest step on the strategy's day; those at "
         "'talks_opened' are the ones the strategy named for a 2025 perspective.",
     fills=('"E021"', '"talks_opened"'),

@@ -391,7 +391,7 @@ exercise.register(exercise.Exercise(
     variable="table",
     task="make `table`: the number of events of each category before and after 22 January 2019",
     expected=_before_after,
-    compare=lambda got, expected: same_counts(got, expected),
+    compare=same_counts,
     why="`.lt(date)` is True for every event earlier than the article, `.map` turns True and False "
         "into 'before' and 'after', and `pd.crosstab` counts each pair of category and period.",
     fills=("lt", "period"),
