@@ -293,12 +293,12 @@ def _break_gaps(x, y, years: float = 2.5):
 def draw_eu_support(ax, table: pd.DataFrame) -> dict:
     """Serbian support for EU membership (percent) over time, one line per survey series.
 
-    Returns a dict: lines {series: Line2D} with the series' rows in date order, labels
-    {series: Text} written at each line's last point.
+    Returns a dict: lines {series: Line2D} with the series' rows in date order (a legend names
+    the series: their last points fall too close together for labels at the lines).
     """
     eu = table[table["measure"] == "support_eu_membership"].sort_values("date")
     series = eu_series(eu)
-    art = {"lines": {}, "labels": {}}
+    art = {"lines": {}}
     with style.context():
         for name, colour in [(n, c) for n, _, c in EU_SERIES] + [OTHER_SERIES]:
             mine = eu[series == name]
