@@ -77,14 +77,19 @@ def blind_form(qs: pd.DataFrame | None = None, folder: str | Path = "my_forecast
     blind = blind_questions(qs)
     probabilities = {q: 0.5 for q in blind.question_id}
     rows = []
+    # the rows share one layout (and style) per kind of widget: one model each in the front
+    # end instead of one per row (each model is a message to the browser)
+    look = {"slider": {"layout": ipywidgets.Layout(width="320px")},
+            "label": {"layout": ipywidgets.Layout()}, "row": {"layout": ipywidgets.Layout()}}
     for q in blind.itertuples():
         slider = ipywidgets.IntSlider(value=50, min=0, max=100, step=5, description="",
-                                      layout={"width": "320px"})
+                                      **look["slider"])
         slider.observe(lambda ch, q=q.question_id: probabilities.__setitem__(q, ch["new"] / 100),
                        names="value")
         label = ipywidgets.HTML(f"<b>{q.question_id}</b> {html.escape(q.question)} "
-                                "<i>(your probability, %)</i>")
-        rows.append(ipywidgets.VBox([label, slider]))
+                                "<i>(your probability, %)</i>", **look["label"])
+        look["slider"]["style"], look["label"]["style"] = slider.style, label.style
+        rows.append(ipywidgets.VBox([label, slider], **look["row"]))
     intro = ipywidgets.HTML("<b>It is 22 January 2019.</b> You have read the article and nothing "
                             "later. For each question, how likely is 'yes'? (50 = no idea)")
     name = ipywidgets.Text(description="Your name", placeholder="e.g. Ana Petrović")

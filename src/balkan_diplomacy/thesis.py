@@ -83,6 +83,12 @@ def weighing_form(tests: pd.DataFrame | None = None, ours: bool = True):
     tests = data.load("thesis_tests") if tests is None else tests
     sources = data.load("sources").set_index("source_id")
     judge, weight, rows = {}, {}, []
+    # the rows share one layout (and style) per kind of widget: one model each in the front
+    # end instead of one per row (each model is a message to the browser: 138 became 66)
+    look = {"text": {"layout": ipywidgets.Layout(width="70%")},
+            "judge": {"layout": ipywidgets.Layout(width="260px")},
+            "weight": {"layout": ipywidgets.Layout(width="260px")},
+            "row": {"layout": ipywidgets.Layout()}, "column": {"layout": ipywidgets.Layout()}}
     for t in tests.itertuples():
         src = sources.loc[t.source_id]
         media = " [state-affiliated media]" if src["kind"] == "state_affiliated_media" else ""
@@ -95,16 +101,19 @@ def weighing_form(tests: pd.DataFrame | None = None, ours: bool = True):
             f"{html.escape(src['publisher'])}</a>{media}"
             + (f"<br><i>Our judgement:</i> {JUDGEMENTS[t.judgement]}. "
                f"{html.escape(t.judgement_note)}" if ours else ""),
-            layout={"width": "70%"})
+            **look["text"])
         options = [(v, k) for k, v in JUDGEMENTS.items()]
         judge[t.test_id] = ipywidgets.Dropdown(
             options=options if ours else [("not judged yet", UNJUDGED), *options],
-            value=t.judgement if ours else UNJUDGED,
-            description="Judgement", layout={"width": "260px"})
+            value=t.judgement if ours else UNJUDGED, description="Judgement", **look["judge"])
         weight[t.test_id] = ipywidgets.IntSlider(value=1, min=0, max=3, description="Weight",
-                                                 layout={"width": "260px"})
-        rows.append(ipywidgets.HBox([text, ipywidgets.VBox([judge[t.test_id],
-                                                            weight[t.test_id]])]))
+                                                 **look["weight"])
+        # the first row's styles serve the rows after it
+        look["text"]["style"] = text.style
+        look["judge"]["style"] = judge[t.test_id].style
+        look["weight"]["style"] = weight[t.test_id].style
+        rows.append(ipywidgets.HBox([text, ipywidgets.VBox([judge[t.test_id], weight[t.test_id]],
+                                                           **look["column"])], **look["row"]))
     summary = ipywidgets.HTML()
     head = ipywidgets.HTML(f"<b>The thesis:</b> {html.escape(THESIS)}<br>Its two halves: "
                            + "; ".join(f"<b>{k}</b> {html.escape(v)}" for k, v in HALVES.items()))
