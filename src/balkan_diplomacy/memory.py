@@ -1,10 +1,11 @@
 """One full garbage collection less per lesson, and none in the middle of a student's click.
 
 Python's cyclic garbage collector now and then walks every object the kernel holds (a "full
-collection"). After a lesson's first cell, that is some 140,000 objects made by importing
-pandas, matplotlib, ipywidgets, IPython and this package: each walk took 85-93 ms on a 2-core
-school machine, and lessons 00, 02 and 07 each paid one while running (measured with
-``gc.callbacks``). Those objects live as long as the kernel, so walking them finds nothing.
+collection"). After a lesson's first cell, that is some 137,000 objects made by importing
+pandas, matplotlib, ipywidgets, IPython and this package: each walk took 76-93 ms on this
+project's 2-core test machine, and lessons 00 and 02 paid one while running in each of two runs,
+lesson 07 in one of them (measured with ``gc.callbacks``). Those objects live as long as the
+kernel, so walking them finds nothing.
 
 ``register()`` (run when the package is imported) asks IPython, through its public events API,
 to call :func:`gc.freeze` once, when the first cell run after the import has finished: what
