@@ -116,6 +116,10 @@ def test_weighing_adds_up_and_follows_the_student():
     assert r["verdict"] == "your weighing supports the thesis"
     assert thesis.weigh(j, {"T01": 1, "T02": 3})["verdict"].endswith("against the thesis")
     assert thesis.weigh(j, {"T03": 3})["share_for"] is None
+    # weighing only mixed rows is not "nothing weighed": the student is told mixed rows count
+    # for neither side
+    assert "mixed row counts for neither side" in thesis.weigh(j, {"T03": 3})["verdict"]
+    assert thesis.weigh(j, {"T03": 0})["verdict"].startswith("no decided evidence")
     with pytest.raises(ValueError):
         thesis.weigh(j, {"T01": 5})
 

@@ -71,6 +71,9 @@ def test_blind_forecasts_are_saved_before_the_outcomes_only_from_the_blind_form(
     form.children[1].children[1].value = 80
     form.save()  # no name yet
     assert "Not saved" in form.fields["status"].value and not any(tmp_path.iterdir())
+    # said once, not once per question, and without the register's "problem(s)" preamble
+    assert form.fields["status"].value.count("give your name") == 1
+    assert "problem(s)" not in form.fields["status"].value
     form.fields["name"].value = "Ana"
     form.save()
     saved, problems = forecast.read_forecasts(tmp_path / "forecasts_ana.csv", qs)

@@ -235,6 +235,11 @@ def same_number(got: Any, expected: float, *, what: str, tolerance: float = 0.0,
     return None
 
 
+def _rows_needed(n: int) -> str:
+    """'the one row it needs' or 'all 3 of the rows it needs'."""
+    return "the one row it needs" if n == 1 else f"all {n} of the rows it needs"
+
+
 def same_frame(got: Any, expected: pd.DataFrame, *, key: str, columns: list[str] | None = None,
                ordered: bool = True, what: str = "the table") -> str | None:
     """``got`` is a table with ``expected``'s rows (matched by column ``key``), in the same order
@@ -248,11 +253,12 @@ def same_frame(got: Any, expected: pd.DataFrame, *, key: str, columns: list[str]
     missing = [k for k in expected[key] if k not in set(got[key])]
     extra = [k for k in got[key] if k not in set(expected[key])]
     if got.empty and not expected.empty:
-        return (f"{what} has no rows, so it lacks all {len(expected)} of the rows it needs: your "
+        return (f"{what} has no rows, so it lacks {_rows_needed(len(expected))}: your "
                 "filter kept none; check your filter: the text it compares with must match the "
-                "column's values exactly, capitals and underscores too (look at the table above).")
+                "column's values exactly, capitals and underscores too (look at the column in "
+                "the tables shown earlier in the lesson).")
     if missing and extra and len(extra) == len(got):
-        return (f"{what} lacks all {len(missing)} of the rows it needs, and none of its rows "
+        return (f"{what} lacks {_rows_needed(len(missing))}, and none of its rows "
                 f"belongs (for example {shown(extra[0])}): check your filter, and the value it "
                 "compares with.")
     if missing:

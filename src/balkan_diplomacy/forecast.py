@@ -103,13 +103,17 @@ def blind_form(qs: pd.DataFrame | None = None, folder: str | Path = "my_forecast
             try:
                 save_forecast(folder, name.value, q, probabilities[q],
                               "blind forecast, made before the outcomes were shown", qs)
-            except (RegisterError, ValueError) as e:
+            except RegisterError as e:
+                problems += e.problems
+            except ValueError as e:
                 problems.append(str(e))
             else:
                 saved.append(q)
         done = f"Saved {', '.join(saved)}. " if saved else ""
-        status.value = html.escape(done) + ("<b>Not saved:</b> " + html.escape(
-            "; ".join(problems)).replace("\n", "<br>") if problems else "")
+        # a problem shared by every question (no name given) is said once
+        said = list(dict.fromkeys(problems))
+        status.value = html.escape(done) + ("<b>Not saved:</b><br>" + "<br>".join(
+            html.escape(p) for p in said) if said else "")
 
     save.on_click(on_save)
     from . import widgets

@@ -265,6 +265,7 @@ exercise.register(exercise.Exercise(
         got, expected, key="test_id", columns=["area"], ordered=False, what="`against`"),
     why="`value_counts()` counts the rows per judgement, and the mask keeps the ones our "
         "judgement calls against the thesis; whether you agree with each is the written part.",
-    fills=("value_counts", '"against_thesis"'),
-    wrong=((("value_counts", '"fits_thesis"'), "check your filter"),),
+    fills=('"against_thesis"',),
+    wrong=((('"fits_thesis"',), "check your filter"),
+           (('"against the thesis"',), "capitals and underscores")),
 ))

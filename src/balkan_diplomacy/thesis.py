@@ -51,7 +51,10 @@ def weigh(judgements: dict, weights: dict) -> dict:
         totals[{1: "for", -1: "against", 0: "mixed"}[_SIGN[j]]] += w
     decided = totals["for"] + totals["against"]
     share = None if decided == 0 else totals["for"] / decided
-    if share is None:
+    if share is None and totals["mixed"]:
+        verdict = ("only mixed rows are weighed so far, and a mixed row counts for neither "
+                   "side: judge some rows as fitting or against the thesis")
+    elif share is None:
         verdict = ("no decided evidence weighed yet: judge some rows and give them a weight "
                    "above 0")
     elif share >= 2 / 3:
