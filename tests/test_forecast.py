@@ -99,7 +99,7 @@ def test_save_appends_and_never_overwrites(tmp_path, qs):
         forecast.save_forecast(tmp_path, "Ana Petrović", "O01", 0.3, "again", qs, day)
     frame, problems = forecast.read_forecasts(p, qs)
     assert problems == [] and list(frame.question_id) == ["O01", "O03"]
-    assert p.name == "forecasts_ana_petrovi.csv"
+    assert p.name == "forecasts_ana_petrović.csv"  # her name whole
     with pytest.raises(forecast.RegisterError, match="outside 0-1"):
         forecast.save_forecast(tmp_path, "Ana", "O01", 70, "percent by mistake", qs, day)
     with pytest.raises(forecast.RegisterError, match="missing value in column 'reasoning'"):
@@ -200,3 +200,14 @@ def test_each_open_question_says_where_things_stood_with_a_source():
             assert row.status_source_id in sources, row.question_id
         else:  # the blind questions of 2019 are scored on their outcome instead
             assert not isinstance(row.status_note, str), row.question_id
+
+
+def test_a_student_file_keeps_the_letters_of_any_script(tmp_path):
+    # a Serbian class writes names in Latin with diacritics or in Cyrillic: each keeps its own
+    # file, and two names that differ only in those letters do not share one
+    names = ["Đorđe Šćepanović", "Ђорђе", "Ćić", "Cic", "Ana Petrović"]
+    files = [forecast.student_file(tmp_path, n).name for n in names]
+    assert files[0] == "forecasts_đorđe_šćepanović.csv" and files[1] == "forecasts_ђорђе.csv"
+    assert len(set(files)) == len(names), files
+    with pytest.raises(ValueError, match="give your name"):
+        forecast.student_file(tmp_path, " -- ")

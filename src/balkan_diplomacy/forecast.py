@@ -187,8 +187,9 @@ def reveal(probabilities: dict, qs: pd.DataFrame | None = None,
 # --- the register: students' files ----------------------------------------------------------
 
 def student_file(folder: str | Path, student: str) -> Path:
-    """``folder/forecasts_<name>.csv`` with the name reduced to letters, digits and _."""
-    slug = re.sub(r"[^0-9A-Za-z]+", "_", student.strip()).strip("_").lower()
+    """``folder/forecasts_<name>.csv`` with the name reduced to letters, digits and _ (letters
+    of any script kept as they are: Đorđe, Ђорђе and Šćepanović keep their own names)."""
+    slug = re.sub(r"\W+", "_", student.strip()).strip("_").lower()
     if not slug:
         raise ValueError("give your name (letters or digits) before saving")
     return Path(folder) / f"forecasts_{slug}.csv"
