@@ -46,7 +46,8 @@ def test_reveal_scores_mine_the_class_and_the_article(qs):
     mine = {q: 0.5 for q in blind.question_id}
     mine["B01"] = 0.9                                    # Serbia in the EU by 2025: no
     register = pd.DataFrame({"student": ["a", "b"], "question_id": ["B01", "B01"],
-                             "probability": [0.0, 1.0]})
+                             "probability": [0.0, 1.0],
+                             "forecast_date": ["2026-01-10", "2026-01-10"]})
     table = forecast.reveal(mine, qs, register).set_index("question_id")
     assert table.loc["B01", "your Brier"] == pytest.approx(0.81)
     assert table.loc["B01", "class Brier"] == pytest.approx(0.5)   # (0 + 1) / 2
@@ -211,3 +212,15 @@ def test_a_student_file_keeps_the_letters_of_any_script(tmp_path):
     assert len(set(files)) == len(names), files
     with pytest.raises(ValueError, match="give your name"):
         forecast.student_file(tmp_path, " -- ")
+
+
+def test_the_class_column_counts_each_student_once_by_their_earliest_forecast(qs):
+    # ana saved before the outcomes (0.9) and again after them (0.1), and her file reached two
+    # registers; boris saved once: the class is two students, ana's blind 0.9 counted once
+    register = pd.DataFrame({
+        "student": ["Ana", "Ana", "Boris", "Ana"], "question_id": ["B01"] * 4,
+        "probability": [0.1, 0.9, 0.0, 0.9],
+        "forecast_date": ["2026-03-02", "2026-01-10", "2026-01-10", "2026-01-10"]})
+    table = forecast.reveal({}, qs, register).set_index("question_id")
+    assert table.loc["B01", "class n"] == 2
+    assert table.loc["B01", "class Brier"] == pytest.approx((0.81 + 0.0) / 2)  # B01: no

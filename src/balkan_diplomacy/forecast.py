@@ -150,8 +150,10 @@ def reveal(probabilities: dict, qs: pd.DataFrame | None = None,
     """Outcomes of the blind questions with your Brier score, the class's and the article's.
 
     ``probabilities``: question_id -> probability (0-1). ``register``: a class register (from
-    :func:`read_register`) or None; the class column is its mean Brier per question over the
-    students who forecast it (blank when no one did). Returns one row per question and a last
+    :func:`read_register`, or several concatenated) or None; the class column is its mean
+    Brier per question over the students who forecast it (blank when no one did), each student
+    counted once, by their earliest forecast (a student in two registers, or one who saved again
+    after seeing the outcomes, is not counted twice). Returns one row per question and a last
     row 'mean' (means over the questions that have a value).
     """
     blind = blind_questions(qs)
@@ -163,7 +165,9 @@ def reveal(probabilities: dict, qs: pd.DataFrame | None = None,
         art = None if pd.isna(q.article_probability) else float(q.article_probability)
         klass, n = None, 0
         if register is not None and len(register):
-            theirs = register[register.question_id == q.question_id].probability
+            asked = register[register.question_id == q.question_id]
+            theirs = (asked.sort_values("forecast_date", kind="stable")
+                      .drop_duplicates("student").probability)
             n = len(theirs)
             if n:
                 klass = sum(brier(p, bool(q.outcome)) for p in theirs) / n
