@@ -224,3 +224,31 @@ def test_the_class_column_counts_each_student_once_by_their_earliest_forecast(qs
     table = forecast.reveal({}, qs, register).set_index("question_id")
     assert table.loc["B01", "class n"] == 2
     assert table.loc["B01", "class Brier"] == pytest.approx((0.81 + 0.0) / 2)  # B01: no
+
+
+def test_one_student_is_one_whatever_the_case_spaces_or_unicode_form(tmp_path, qs):
+    import unicodedata
+
+    day = dt.date(2026, 12, 7)
+    forecast.save_forecast(tmp_path, "Ana Petrović", "O01", 0.2, "slow talks", qs, day)
+    # the same student typed in lower case, with two spaces, in decomposed Unicode: same file,
+    # and refused as a second forecast the same day
+    again = unicodedata.normalize("NFD", "ana  petrović")
+    assert forecast.student_file(tmp_path, again) == forecast.student_file(tmp_path, "Ana Petrović")
+    with pytest.raises(forecast.RegisterError, match="already saved a forecast for O01"):
+        forecast.save_forecast(tmp_path, again, "O01", 0.9, "again", qs, day)
+    # and counted once in the class column
+    register = pd.DataFrame({"student": ["Ana Petrović", again], "question_id": ["B01", "B01"],
+                             "probability": [0.9, 0.1],
+                             "forecast_date": ["2026-01-10", "2026-02-10"]})
+    table = forecast.reveal({}, qs, register).set_index("question_id")
+    assert table.loc["B01", "class n"] == 1
+
+
+def test_a_second_blind_save_the_same_day_is_said_once(tmp_path, qs):
+    form = forecast.blind_form(qs, folder=tmp_path)
+    form.fields["name"].value = "Ana"
+    form.save()
+    form.save()  # a double click
+    status = form.fields["status"].value
+    assert "already today" in status and status.count("<br>") == 1, status

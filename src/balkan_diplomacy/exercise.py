@@ -236,8 +236,9 @@ def same_number(got: Any, expected: float, *, what: str, tolerance: float = 0.0,
 
 
 def _rows_needed(n: int) -> str:
-    """'the one row it needs' or 'all 3 of the rows it needs'."""
-    return "the one row it needs" if n == 1 else f"all {n} of the rows it needs"
+    """'the one row it needs', 'both rows it needs' or 'all 3 of the rows it needs'."""
+    return {1: "the one row it needs", 2: "both rows it needs"}.get(
+        n, f"all {n} of the rows it needs")
 
 
 def same_frame(got: Any, expected: pd.DataFrame, *, key: str, columns: list[str] | None = None,

@@ -24,6 +24,7 @@ import datetime as dt
 import html
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +33,8 @@ from . import data
 
 #: Columns of a student's forecast file and of a class register (plus ``source_file``).
 FIELDS = ["student", "question_id", "probability", "reasoning", "forecast_date", "resolves_by"]
+#: How a second forecast for one question on one day is refused (the blind form says it once).
+SAVED_TODAY = "you already saved a forecast for"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -110,8 +113,12 @@ def blind_form(qs: pd.DataFrame | None = None, folder: str | Path = "my_forecast
             else:
                 saved.append(q)
         done = f"Saved {', '.join(saved)}. " if saved else ""
-        # a problem shared by every question (no name given) is said once
+        # a problem shared by every question (no name given) is said once, and so is a second
+        # save on the same day (a double click): the first forecasts are kept
         said = list(dict.fromkeys(problems))
+        if not saved and said and all(SAVED_TODAY in p for p in said):
+            said = ["you saved your blind forecasts already today; the first ones are kept, and "
+                    "moving the sliders now changes nothing saved"]
         status.value = html.escape(done) + ("<b>Not saved:</b><br>" + "<br>".join(
             html.escape(p) for p in said) if said else "")
 
@@ -166,8 +173,9 @@ def reveal(probabilities: dict, qs: pd.DataFrame | None = None,
         klass, n = None, 0
         if register is not None and len(register):
             asked = register[register.question_id == q.question_id]
-            theirs = (asked.sort_values("forecast_date", kind="stable")
-                      .drop_duplicates("student").probability)
+            theirs = (asked.assign(key=asked["student"].map(student_key))
+                      .sort_values("forecast_date", kind="stable")
+                      .drop_duplicates("key").probability)
             n = len(theirs)
             if n:
                 klass = sum(brier(p, bool(q.outcome)) for p in theirs) / n
@@ -190,10 +198,17 @@ def reveal(probabilities: dict, qs: pd.DataFrame | None = None,
 
 # --- the register: students' files ----------------------------------------------------------
 
+def student_key(student: str) -> str:
+    """How one student is told from another: the name in one Unicode form (NFC), case-folded,
+    its spaces collapsed ("Ana  Petrović" and "ana petrović" are one student, as they share
+    one file). Two students who type the same name are one student here too."""
+    return " ".join(unicodedata.normalize("NFC", student).casefold().split())
+
+
 def student_file(folder: str | Path, student: str) -> Path:
     """``folder/forecasts_<name>.csv`` with the name reduced to letters, digits and _ (letters
     of any script kept as they are: Đorđe, Ђорђе and Šćepanović keep their own names)."""
-    slug = re.sub(r"\W+", "_", student.strip()).strip("_").lower()
+    slug = re.sub(r"\W+", "_", unicodedata.normalize("NFC", student.strip())).strip("_").lower()
     if not slug:
         raise ValueError("give your name (letters or digits) before saving")
     return Path(folder) / f"forecasts_{slug}.csv"
@@ -246,10 +261,10 @@ def save_forecast(folder: str | Path, student: str, question_id: str, probabilit
     if path.exists():
         earlier, more = read_forecasts(path, qs)
         problems += more
-        key = (row["student"], row["question_id"], row["forecast_date"])
-        if any(tuple(r) == key for r in
+        key = (student_key(row["student"]), row["question_id"], row["forecast_date"])
+        if any((student_key(r.student), r.question_id, r.forecast_date) == key for r in
                earlier[["student", "question_id", "forecast_date"]].itertuples(index=False)):
-            problems.append(f"{path}: you already saved a forecast for {question_id} today; "
+            problems.append(f"{path}: {SAVED_TODAY} {question_id} today; "
                             "a revised forecast can be saved on another day")
     if problems:
         raise RegisterError(problems)
@@ -288,7 +303,7 @@ def read_forecasts(path: str | Path, qs: pd.DataFrame | None = None,
             problems.append(f"{where}: more cells than columns")
             continue
         these = _problems_in_row(r, where, qs)
-        key = (r["student"].strip(), r["question_id"].strip(), r["forecast_date"].strip())
+        key = (student_key(r["student"]), r["question_id"].strip(), r["forecast_date"].strip())
         if key in seen:
             these.append(f"{where}: duplicate of line {seen[key]} (same student, question "
                          "and date)")
@@ -319,7 +334,7 @@ def merge(paths, out: str | Path, qs: pd.DataFrame | None = None) -> pd.DataFram
         frame, more = read_forecasts(path, qs)
         problems += more
         for r in frame.itertuples(index=False):
-            key = (r.student, r.question_id, r.forecast_date)
+            key = (student_key(r.student), r.question_id, r.forecast_date)
             if key in seen:
                 problems.append(f"{path}: forecast of {r.student} for {r.question_id} on "
                                 f"{r.forecast_date} is also in {seen[key]} (duplicate)")

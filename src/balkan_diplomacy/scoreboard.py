@@ -259,7 +259,8 @@ exercise.register(exercise.Exercise(
 exercise.register(exercise.Exercise(
     exercise_id="07-against",
     variable="against",
-    task="make `against`: the rows of `tests` whose judgement is against_thesis",
+    task="make `against`: the rows of `tests` whose judgement is against the thesis (its code "
+         "is in the `judgement` column)",
     expected=_against_thesis,
     compare=lambda got, expected: exercise.same_frame(
         got, expected, key="test_id", columns=["area"], ordered=False, what="`against`"),

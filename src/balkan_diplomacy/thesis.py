@@ -53,7 +53,7 @@ def weigh(judgements: dict, weights: dict) -> dict:
     share = None if decided == 0 else totals["for"] / decided
     if share is None and totals["mixed"]:
         verdict = ("only mixed rows are weighed so far, and a mixed row counts for neither "
-                   "side: judge some rows as fitting or against the thesis")
+                   "side: judge some rows as fitting the thesis or against it, with a weight above 0")
     elif share is None:
         verdict = ("no decided evidence weighed yet: judge some rows and give them a weight "
                    "above 0")
