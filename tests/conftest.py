@@ -10,8 +10,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory, monkeypatch):
-    """Each test run keeps its own validation cache, never the user's."""
+    """Each test run keeps its own validation cache and kept pictures, never the user's. In
+    this process explorers draw their first picture (tests/test_pictures.py turns the kept
+    pictures on where it tests them); kernels keep them (notebook_runner.kernel_env), so a
+    lesson run twice in a test run starts its explorers from kept pictures the second time."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
+    monkeypatch.setenv("BALKAN_KEEP_PICTURES", "0")
 
 
 @pytest.fixture

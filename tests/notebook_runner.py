@@ -30,6 +30,7 @@ def kernel_env(extra_path: str | None = None) -> dict:
     env["PYTHONWARNINGS"] = ",".join(["error", *LIBRARY_WARNINGS])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(OFFLINE), extra_path) if p)
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env["BALKAN_KEEP_PICTURES"] = "1"  # as in class (see balkan_diplomacy/pictures.py)
     return env
 
 

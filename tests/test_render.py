@@ -39,9 +39,10 @@ def _tiny_explorer(render_fn, dynamic="auto", above=True):
     art = {"moving": moving}
     if dynamic == "with still":
         dynamic = [moving, still]
-    explorer = widgets.Explorer({"year": slider}, fig, art,
-                                lambda v: render_fn(v, moving, still, label), "alt",
-                                dynamic=dynamic)
+    explorer = widgets.Explorer(
+        {"year": slider},
+        lambda: widgets.Drawing(fig, art, lambda v: render_fn(v, moving, still, label), dynamic),
+        "alt")
     return explorer, still
 
 

@@ -104,7 +104,7 @@ def _pixels(png: bytes):
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
 
 
-BLITTED = sorted(name for name, build in BUILDERS.items() if build()._dynamic is not None)
+BLITTED = sorted(name for name, build in BUILDERS.items() if build().drawing().dynamic is not None)
 
 
 @pytest.mark.parametrize("name", BLITTED)

@@ -164,9 +164,14 @@ def _fingerprint(folder: Path, descriptor: dict) -> str:
     return h.hexdigest()
 
 
-def _cache_file() -> Path:
+def cache_dir() -> Path:
+    """The package's folder in the user's cache (``$XDG_CACHE_HOME`` or ``~/.cache``)."""
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "balkan_diplomacy" / "validated.json"
+    return Path(base) / "balkan_diplomacy"
+
+
+def _cache_file() -> Path:
+    return cache_dir() / "validated.json"
 
 
 def _cached_ok(fp: str) -> bool:

@@ -245,6 +245,7 @@ def swimlane_explorer(members: pd.DataFrame | None = None,
                       sources: pd.DataFrame | None = None) -> widgets.Explorer:
     """Swimlanes with a country selector (highlights a lane, lists its steps in the caption)
     and a date selector (the day of the article, or the latest data)."""
+    inputs = (members, sources)
     members = data.load("memberships") if members is None else members
     sources = data.load("sources") if sources is None else sources
     steps = eu_steps(members)
@@ -254,33 +255,38 @@ def swimlane_explorer(members: pd.DataFrame | None = None,
     country = widgets.dropdown([("All eight", "")] + [(c, c) for c in COUNTRIES],
                                description="Lane")
     as_of = widgets.dropdown(list(dates), value=list(dates)[-1], description="Show steps up to")
-    fig = style.new_figure(10, 6)
-    big = style.mode() == "projector"  # larger fonts need wider margins for names and legend
-    fig.subplots_adjust(left=0.3 if big else 0.24, right=0.97, top=0.92, bottom=0.3 if big else 0.24)
-    with style.context():  # ticks and labels take the current mode's sizes
-        ax = fig.add_subplot()
-    # everything a control can ask for, worked out once
-    lanes = {label: _lanes(steps, status_segments(steps, when), when)
-             for label, when in dates.items()}
-    art = draw_swimlanes(ax, steps, now, lanes=lanes[as_of.value])
-    style.add_source(fig, SOURCE_LINE)
-    # each (date, country) sentence, written the first time it is asked for
-    captions = widgets.OnDemand(
-        product(dates, ["", *COUNTRIES]),
-        lambda key: (describe_country(steps, key[1], dates[key[0]]) if key[1]
-                     else describe_all(steps, dates[key[0]])))
 
-    def render(values: dict) -> str:
-        until = dates[values["as_of"]]
-        chosen = values["country"] or None
-        update_swimlanes(art, steps, until, chosen, lanes=lanes[values["as_of"]])
-        return captions[(values["as_of"], values["country"])]
+    def build() -> widgets.Drawing:
+        fig = style.new_figure(10, 6)
+        big = style.mode() == "projector"  # larger fonts need wider margins for names, legend
+        fig.subplots_adjust(left=0.3 if big else 0.24, right=0.97, top=0.92,
+                            bottom=0.3 if big else 0.24)
+        with style.context():  # ticks and labels take the current mode's sizes
+            ax = fig.add_subplot()
+        # everything a control can ask for, worked out once
+        lanes = {label: _lanes(steps, status_segments(steps, when), when)
+                 for label, when in dates.items()}
+        art = draw_swimlanes(ax, steps, now, lanes=lanes[list(dates)[-1]])
+        style.add_source(fig, SOURCE_LINE)
+        # each (date, country) sentence, written the first time it is asked for
+        captions = widgets.OnDemand(
+            product(dates, ["", *COUNTRIES]),
+            lambda key: (describe_country(steps, key[1], dates[key[0]]) if key[1]
+                         else describe_all(steps, dates[key[0]])))
+
+        def render(values: dict) -> str:
+            until = dates[values["as_of"]]
+            chosen = values["country"] or None
+            update_swimlanes(art, steps, until, chosen, lanes=lanes[values["as_of"]])
+            return captions[(values["as_of"], values["country"])]
+
+        return widgets.Drawing(fig, art, render)
 
     alt = ("Horizontal lanes, one per entry from Slovenia to Kosovo, coloured by the furthest "
            "EU step reached over time from 1996; Slovenia (2004) and Croatia (2013) turn green as "
            "members, the others are still candidates or applicants; a yellow band marks 2025.")
-    return widgets.Explorer({"country": country, "as_of": as_of}, fig, art, render, alt,
-                            title="The road to the EU, 1996 to the latest data")
+    return widgets.Explorer({"country": country, "as_of": as_of}, build, alt,
+                            title="The road to the EU, 1996 to the latest data", inputs=inputs)
 
 
 #: The key steps whose gaps we time (the SAA runs in parallel and is left out).

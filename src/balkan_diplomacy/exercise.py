@@ -66,6 +66,8 @@ def exercises() -> dict[str, Exercise]:
 
 
 def get(exercise_id: str) -> Exercise:
+    if exercise_id in _REGISTRY:  # its lesson module is imported already (the lesson uses it)
+        return _REGISTRY[exercise_id]
     known = exercises()
     if exercise_id not in known:
         raise KeyError(f"no exercise {exercise_id!r}; the exercises are: {', '.join(known)}")

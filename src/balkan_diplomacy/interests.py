@@ -289,6 +289,7 @@ def describe(counts: pd.DataFrame, scenario: str, view: str, actors, cell) -> st
 def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
     """Compare the actors under the status quo and a settlement; read every point of the chosen
     actors in full under the chart (evidence cards for the debate)."""
+    inputs = (frame,)
     frame = data.load("interests") if frame is None else frame
     sources = data.load("sources")
     # each scenario x view's rows and counts, and each cell's text, when first asked for
@@ -298,11 +299,6 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
     ids = widgets.OnDemand(selections, lambda key: cell_ids(chosen[key]))
     # each scenario x view's cards, as HTML per cell, written the first time it is chosen
     groups = widgets.OnDemand(selections, lambda key: card_groups(chosen[key], sources))
-    fig = style.new_figure(9.5, 6.4)
-    with style.context():  # the axes take the mode's tick and label sizes
-        ax = fig.add_axes((0.25, 0.17, 0.72, 0.65))  # room for "Priština/Prishtina" (projector too)
-    art = draw_matrix(ax, counted[("status_quo", "all")], ids=ids[("status_quo", "all")])
-    style.add_source(fig, SOURCE_LINE)
     controls = {
         "actors": widgets.toggles({ACTOR_NAMES[a]: a for a in ACTORS}, "Actors"),
         "scenario": widgets.dropdown([(v, k) for k, v in SCENARIOS.items()], description="Scenario"),
@@ -313,22 +309,33 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
     }
     details = ipywidgets.HTML(layout={"width": style.image_width()})
 
-    def render(v: dict) -> str:
-        now = counted[(v["scenario"], v["view"])]
-        key = (v["scenario"], v["view"])
-        update_matrix(art, now, v["actors"], v["cell"], ids[key])
-        art.title.set_text(f"Who wants what: {SCENARIOS[v['scenario']].lower()}")
-        details.value = (f"<b>Evidence cards: {html.escape(SCENARIOS[v['scenario']].lower())}, "
-                         f"{html.escape(VIEWS[v['view']].lower())}</b>"
-                         + cards_html(groups[key], v["actors"], v["cell"]))
-        return describe(now, v["scenario"], v["view"], v["actors"], v["cell"])
+    def build() -> widgets.Drawing:
+        fig = style.new_figure(9.5, 6.4)
+        with style.context():  # the axes take the mode's tick and label sizes
+            # room for "Priština/Prishtina" (projector too)
+            ax = fig.add_axes((0.25, 0.17, 0.72, 0.65))
+        art = draw_matrix(ax, counted[("status_quo", "all")], ids=ids[("status_quo", "all")])
+        style.add_source(fig, SOURCE_LINE)
+
+        def render(v: dict) -> str:
+            now = counted[(v["scenario"], v["view"])]
+            key = (v["scenario"], v["view"])
+            update_matrix(art, now, v["actors"], v["cell"], ids[key])
+            art.title.set_text(f"Who wants what: {SCENARIOS[v['scenario']].lower()}")
+            details.value = (f"<b>Evidence cards: {html.escape(SCENARIOS[v['scenario']].lower())}, "
+                             f"{html.escape(VIEWS[v['view']].lower())}</b>"
+                             + cards_html(groups[key], v["actors"], v["cell"]))
+            return describe(now, v["scenario"], v["view"], v["actors"], v["cell"])
+
+        return widgets.Drawing(fig, art, render)
 
     alt = ("A grid with five actors as rows (Belgrade, Priština/Prishtina, Moscow, Brussels, Washington) and "
            "four columns (wants, gains, loses, and facts on record); each cell names the rows "
            "recorded for the "
            "chosen scenario, the article's argument apart from the actor's own positions; the "
            "full text of every point of the chosen actors is listed under the chart.")
-    explorer = widgets.Explorer(controls, fig, art, render, alt, title="Interests and leverage")
+    explorer = widgets.Explorer(controls, build, alt, title="Interests and leverage",
+                                inputs=inputs, outputs=[details])
     explorer.details = details
     explorer.children = tuple(explorer.children) + (details,)
     return explorer

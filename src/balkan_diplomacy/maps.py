@@ -482,6 +482,7 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
     "EU": MapArtists, "year": Text, "note": Text}``.
     """
     check_view(view)
+    inputs = (members, region, view, outlines)
     members = data.load("memberships") if members is None else members
     region = load_region() if region is None else region
     # up to the newest year in the timeline, so the map reaches the same "today" as lesson 01
@@ -489,61 +490,70 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
     last = max([int(members["date"].dt.year.max())] if len(members) else [1999])
     last = max(last, int(data.load("events")["date"].dt.year.max()))
     years = range(1999, max(last, 1999) + 1)
-    by_year = status_by_year(members, years)  # prepared once
-    height = 4.6 + _BOTTOM_IN[style.mode()] + _TOP_IN[style.mode()]
-    fig = style.new_figure(9.0, height)
-    axes = fig.subplots(1, 2, gridspec_kw={"wspace": 0.04})
-    fig.subplots_adjust(left=0.01, right=0.99, top=1 - _TOP_IN[style.mode()] / height,
-                        bottom=_BOTTOM_IN[style.mode()] / height)
-    art = {}
-    for ax, org in zip(axes, ("NATO", "EU")):
-        art[org] = draw_status_map(ax, region, by_year[years[-1]][org], org, view, outlines)
-        _legend(ax, org)
-    with style.context():
-        # the title as glyph outlines laid out once per text (a Text lays out and renders its
-        # glyphs again on every change)
-        title_size = FontProperties(size=matplotlib.rcParams["figure.titlesize"]).get_size_in_points()
-        art["year"] = label(fig, (0.5, 1 - 0.12 / height), "", title_size, "bold", va="top",
-                            color=style.rc()["text.color"], halo=0, outlines=outlines)
-        note_size = style.rc()["font.size"] * 0.72
-        # the note, like the labels, as glyph outlines: redrawn on a change of view at the
-        # cost of one path (as text, its few hundred glyphs took ~10 ms a change)
-        art["note"] = label(fig, (0.01, _NOTE_IN[style.mode()] / height), "", note_size,
-                            va="bottom", ha="left", color="#333333", halo=0, outlines=outlines)
-    # each view's note broken into lines when it is first shown, then kept (measuring text is
-    # slow: the five notes took ~80 ms, four of them for views not shown yet)
-    texts = {**{v: VIEWS[v]["note"] for v in VIEWS}, "pristina_before": PRISTINA_BEFORE_NOTE}
-    notes = widgets.OnDemand(texts, lambda key: style.wrap_lines(fig, texts[key], note_size,
-                                                                 width=0.98))
-    style.add_source(fig, SOURCE)
     controls = {"year": widgets.year_slider(years, description="Year (status at year end)"),
                 "view": widgets.dropdown([(VIEWS[v]["label"], v) for v in VIEWS], view,
                                          description="Whose map")}
     controls["view"].layout.width = "480px"
 
-    def render(values: dict) -> str:
-        year, shown = values["year"], values["view"]
-        check_view(shown)
-        # Pristina's view of a state dates from the declaration: before 2008, the footnote view
-        before = shown == "pristina" and year < BEFORE_2008
-        for org in ("NATO", "EU"):
-            update_status_map(art[org], by_year[year][org], "neutral" if before else shown)
-        art["year"].set_text(f"{VIEWS[shown]['whose']}: NATO and EU steps, end of {year}")
-        art["note"].set_text(notes["pristina_before" if before else shown])
-        caption = PRISTINA_BEFORE_NOTE.split(" " + _TODAY)[0] if before else VIEWS[shown]["caption"]
-        return f"{caption} {describe(by_year[year], year)}"
+    def build() -> widgets.Drawing:
+        by_year = status_by_year(members, years)  # prepared once
+        height = 4.6 + _BOTTOM_IN[style.mode()] + _TOP_IN[style.mode()]
+        fig = style.new_figure(9.0, height)
+        axes = fig.subplots(1, 2, gridspec_kw={"wspace": 0.04})
+        fig.subplots_adjust(left=0.01, right=0.99, top=1 - _TOP_IN[style.mode()] / height,
+                            bottom=_BOTTOM_IN[style.mode()] / height)
+        art = {}
+        for ax, org in zip(axes, ("NATO", "EU")):
+            art[org] = draw_status_map(ax, region, by_year[years[-1]][org], org, view, outlines)
+            _legend(ax, org)
+        with style.context():
+            # the title as glyph outlines laid out once per text (a Text lays out and renders
+            # its glyphs again on every change)
+            title_size = FontProperties(
+                size=matplotlib.rcParams["figure.titlesize"]).get_size_in_points()
+            art["year"] = label(fig, (0.5, 1 - 0.12 / height), "", title_size, "bold",
+                                va="top", color=style.rc()["text.color"], halo=0,
+                                outlines=outlines)
+            note_size = style.rc()["font.size"] * 0.72
+            # the note, like the labels, as glyph outlines: redrawn on a change of view at the
+            # cost of one path (as text, its few hundred glyphs took ~10 ms a change)
+            art["note"] = label(fig, (0.01, _NOTE_IN[style.mode()] / height), "", note_size,
+                                va="bottom", ha="left", color="#333333", halo=0,
+                                outlines=outlines)
+        # each view's note broken into lines when it is first shown, then kept (measuring text
+        # is slow: the five notes took ~80 ms, four of them for views not shown yet)
+        texts = {**{v: VIEWS[v]["note"] for v in VIEWS}, "pristina_before": PRISTINA_BEFORE_NOTE}
+        notes = widgets.OnDemand(texts, lambda key: style.wrap_lines(fig, texts[key], note_size,
+                                                                     width=0.98))
+        style.add_source(fig, SOURCE)
 
-    # what a change redraws: the eight entries' patches (fills; Kosovo's and Serbia's borders
-    # change with the view), Serbia's outline in Belgrade's view, their names and status
-    # words, the leader lines on top, the title and the note; the neighbours' shapes and names
-    # never change: they stay in the background image
-    dynamic = [art["year"], art["note"]] + [
-        a for org in ("NATO", "EU") for a in
-        [art[org].patches[c] for c in FOCUS if c in art[org].patches]
-        + ([art[org].outline] if art[org].outline is not None else [])
-        + art[org].leaders + list(art[org].names.values()) + list(art[org].statuses.values())]
-    return widgets.Explorer(controls, fig, art, render, ALT, dynamic=dynamic,
-                            title="Who had joined what, year by year")
+        def render(values: dict) -> str:
+            year, shown = values["year"], values["view"]
+            check_view(shown)
+            # Pristina's view of a state dates from the declaration: before 2008, the footnote
+            # view
+            before = shown == "pristina" and year < BEFORE_2008
+            for org in ("NATO", "EU"):
+                update_status_map(art[org], by_year[year][org], "neutral" if before else shown)
+            art["year"].set_text(f"{VIEWS[shown]['whose']}: NATO and EU steps, end of {year}")
+            art["note"].set_text(notes["pristina_before" if before else shown])
+            caption = (PRISTINA_BEFORE_NOTE.split(" " + _TODAY)[0] if before
+                       else VIEWS[shown]["caption"])
+            return f"{caption} {describe(by_year[year], year)}"
+
+        # what a change redraws: the eight entries' patches (fills; Kosovo's and Serbia's
+        # borders change with the view), Serbia's outline in Belgrade's view, their names and
+        # status words, the leader lines on top, the title and the note; the neighbours' shapes
+        # and names never change: they stay in the background image
+        dynamic = [art["year"], art["note"]] + [
+            a for org in ("NATO", "EU") for a in
+            [art[org].patches[c] for c in FOCUS if c in art[org].patches]
+            + ([art[org].outline] if art[org].outline is not None else [])
+            + art[org].leaders + list(art[org].names.values()) + list(art[org].statuses.values())]
+        return widgets.Drawing(fig, art, render, dynamic)
+
+    return widgets.Explorer(controls, build, ALT, title="Who had joined what, year by year",
+                            inputs=inputs)
 
 
 FIGURES = [{

@@ -256,29 +256,35 @@ def describe(status: dict, year: int, neighbour_names: list[str]) -> str:
 def membership_explorer(members: pd.DataFrame | None = None,
                         events: pd.DataFrame | None = None) -> widgets.Explorer:
     """Country × year grid of NATO status with a year slider (1999 to the last year of events)."""
+    inputs = (members, events)
     members = data.load("memberships") if members is None else members
     events = data.load("events") if events is None else events
     years = list(range(FIRST_YEAR, int(events["date"].max().year) + 1))
-    nato = nato_rows(members)  # read once for the order, the grid and the notes
-    order = country_order(members, nato)
-    grid = status_grid(members, years, nato, order)
-    since = _since(grid)
-    codes = dict(order)
-    neighbour_names = [codes[c] for c in NEIGHBOURS if c in codes]
-    notes = _notes(members, events, nato)
-    fig = style.new_figure(10, 5.4)
-    with style.context():
-        ax = fig.add_axes((0.2, 0.2, 0.48, 0.58))
-    artists = draw_membership_grid(ax, grid, neighbour_names)
-    style.add_source(fig, SOURCE + " Bold names: neighbours with an undisputed border with Serbia.")
     controls = {"year": widgets.year_slider(years, description="End of year")}
 
-    def render(values: dict) -> str:
-        year = int(values["year"])
-        status = show_year(artists, grid, year, since, notes)
-        return describe(status, year, neighbour_names)
+    def build() -> widgets.Drawing:
+        nato = nato_rows(members)  # read once for the order, the grid and the notes
+        order = country_order(members, nato)
+        grid = status_grid(members, years, nato, order)
+        since = _since(grid)
+        codes = dict(order)
+        neighbour_names = [codes[c] for c in NEIGHBOURS if c in codes]
+        notes = _notes(members, events, nato)
+        fig = style.new_figure(10, 5.4)
+        with style.context():
+            ax = fig.add_axes((0.2, 0.2, 0.48, 0.58))
+        artists = draw_membership_grid(ax, grid, neighbour_names)
+        style.add_source(fig, SOURCE + " Bold names: neighbours with an undisputed border with "
+                         "Serbia.")
 
-    return widgets.Explorer(controls, fig, artists, render, ALT, title=TITLE)
+        def render(values: dict) -> str:
+            year = int(values["year"])
+            status = show_year(artists, grid, year, since, notes)
+            return describe(status, year, neighbour_names)
+
+        return widgets.Drawing(fig, artists, render)
+
+    return widgets.Explorer(controls, build, ALT, title=TITLE, inputs=inputs)
 
 
 FIGURES = [{

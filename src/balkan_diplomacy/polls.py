@@ -224,6 +224,7 @@ def poll_explorer(polls: pd.DataFrame | None = None, sources: pd.DataFrame | Non
     Starts with the questions about Putin and Russia (the article's subject); choose 'support for
     EU membership' and subject 'EU' to see the EU series on the same axes.
     """
+    inputs = (polls, sources, claims)
     polls = data.load("polls") if polls is None else polls
     sources = data.load("sources") if sources is None else sources
     claims = data.load("article_claims") if claims is None else claims
@@ -237,25 +238,29 @@ def poll_explorer(polls: pd.DataFrame | None = None, sources: pd.DataFrame | Non
                                 description="Pollster")
     kinds = widgets.toggles({KIND_LABELS[k]: k for k in sorted(set(table["kind"]))},
                             "Reported by")
-    fig = style.new_figure(10.5, 5.6)
-    big = style.mode() == "projector"  # the legend beside the axes needs more room
-    fig.subplots_adjust(left=0.09, right=0.64 if big else 0.7, top=0.9, bottom=0.2)
-    with style.context():
-        ax = fig.add_subplot()
-    art = draw_polls(ax, table, float(claim_80(claims)["claimed_number"]))
-    style.add_source(fig, SOURCE_LINE)
 
-    def render(values: dict) -> str:
-        shown = select(table, values["measure"], values["subject"], values["pollster"],
-                       values["kind"])
-        update_polls(art, shown)
-        return describe(shown, len(table))
+    def build() -> widgets.Drawing:
+        fig = style.new_figure(10.5, 5.6)
+        big = style.mode() == "projector"  # the legend beside the axes needs more room
+        fig.subplots_adjust(left=0.09, right=0.64 if big else 0.7, top=0.9, bottom=0.2)
+        with style.context():
+            ax = fig.add_subplot()
+        art = draw_polls(ax, table, float(claim_80(claims)["claimed_number"]))
+        style.add_source(fig, SOURCE_LINE)
+
+        def render(values: dict) -> str:
+            shown = select(table, values["measure"], values["subject"], values["pollster"],
+                           values["kind"])
+            update_polls(art, shown)
+            return describe(shown, len(table))
+
+        return widgets.Drawing(fig, art, render)
 
     alt = ("Scatter of poll percentages from 2008 to 2025 against a dashed line at 80 percent, "
            "the article's claim; favourable-view figures for Putin sit near or above the line, "
            "trust and 'best friend' figures well below it.")
     controls = {"measure": measures, "subject": subjects, "pollster": pollster, "kind": kinds}
-    return widgets.Explorer(controls, fig, art, render, alt,
+    return widgets.Explorer(controls, build, alt, inputs=inputs,
                             title="Poll figures from Serbia, filtered by question and source")
 
 

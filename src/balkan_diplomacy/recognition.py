@@ -285,15 +285,10 @@ def recognition_explorer(frame: pd.DataFrame | None = None,
     them, or all of them with who claims each; the title says whose view it is.
     """
     check_view(view)
+    inputs = (frame, view)
     frame = data.load("recognitions") if frame is None else frame
-    parts = series_frames(frame)
+    sources = data.load("sources")
     years = list(range(int(frame["as_of_date"].min().year), int(frame["as_of_date"].max().year) + 1))
-    latest = _latest_by_year(parts, years)  # each year picked out once, when first shown
-    fig = style.new_figure(10, 5.2)
-    with style.context():  # axes made inside the context take the mode's tick and label sizes
-        ax = fig.add_axes((0.09, 0.26, 0.64, 0.64))
-    artists = draw_recognitions(ax, frame, parts)
-    style.add_source(fig, SOURCE + state_media_note(frame, data.load("sources")))
     controls = {"series": widgets.toggles({SERIES_LABELS[k]: k for k in SERIES}, "Claimant"),
                 "year": widgets.year_slider(years, description="Compare at the end of"),
                 "view": widgets.dropdown([(VIEWS[v]["label"], v) for v in VIEWS], view,
@@ -301,34 +296,47 @@ def recognition_explorer(frame: pd.DataFrame | None = None,
     controls["series"].layout.width = "560px"
     controls["view"].layout.width = "480px"
 
-    def render(values: dict) -> str:
-        selected, year, shown = set(values["series"]), int(values["year"]), values["view"]
-        check_view(shown)
-        artists.title.set_text(VIEWS[shown]["title"])
-        drawn = selected & set(VIEWS[shown]["series"])
-        for key in SERIES:
-            on = key in drawn
-            artists.lines[key].set_visible(on)
-            if key in artists.labels:
-                artists.labels[key].set_visible(on)
-            rows = latest[key][year]
-            artists.current[key].set_data(list(rows["as_of_date"]), [float(c) for c in rows["count"]])
-            artists.current[key].set_visible(on and not rows.empty)
-        artists.marker.set_xdata([year_end(year)] * 2)
-        artists.marker_label.set_x(year_end(year))
-        artists.marker_label.set_ha("left" if year < years[0] + 2 else "right")  # stay inside
-        artists.marker_label.set_text(f"end of {year}")
-        artists.empty.set_visible(not drawn)
-        artists.empty.set_text("No claimant selected: choose one above" if not selected else
-                               "This view draws none of the claimants selected")
-        return describe(selected, year, latest, shown)
+    def build() -> widgets.Drawing:
+        parts = series_frames(frame)
+        latest = _latest_by_year(parts, years)  # each year picked out once, when first shown
+        fig = style.new_figure(10, 5.2)
+        with style.context():  # axes made inside the context take the mode's tick and label sizes
+            ax = fig.add_axes((0.09, 0.26, 0.64, 0.64))
+        artists = draw_recognitions(ax, frame, parts)
+        style.add_source(fig, SOURCE + state_media_note(frame, sources))
 
-    # what a change redraws: what render() changes, and the majority line drawn over the lines
-    dynamic = [*artists.lines.values(), *artists.labels.values(), *artists.current.values(),
-               artists.majority, artists.marker, artists.marker_label, artists.empty]
+        def render(values: dict) -> str:
+            selected, year, shown = set(values["series"]), int(values["year"]), values["view"]
+            check_view(shown)
+            artists.title.set_text(VIEWS[shown]["title"])
+            drawn = selected & set(VIEWS[shown]["series"])
+            for key in SERIES:
+                on = key in drawn
+                artists.lines[key].set_visible(on)
+                if key in artists.labels:
+                    artists.labels[key].set_visible(on)
+                rows = latest[key][year]
+                artists.current[key].set_data(list(rows["as_of_date"]),
+                                              [float(c) for c in rows["count"]])
+                artists.current[key].set_visible(on and not rows.empty)
+            artists.marker.set_xdata([year_end(year)] * 2)
+            artists.marker_label.set_x(year_end(year))
+            artists.marker_label.set_ha("left" if year < years[0] + 2 else "right")  # stay inside
+            artists.marker_label.set_text(f"end of {year}")
+            artists.empty.set_visible(not drawn)
+            artists.empty.set_text("No claimant selected: choose one above" if not selected else
+                                   "This view draws none of the claimants selected")
+            return describe(selected, year, latest, shown)
+
+        # what a change redraws: what render() changes, and the majority line drawn over the
+        # lines
+        dynamic = [*artists.lines.values(), *artists.labels.values(), *artists.current.values(),
+                   artists.majority, artists.marker, artists.marker_label, artists.empty]
+        return widgets.Drawing(fig, artists, render, dynamic)
+
     # the title changes only with the view: one background image per view
-    return widgets.Explorer(controls, fig, artists, render, ALT, title=TITLE, dynamic=dynamic,
-                            background_by=("view",))
+    return widgets.Explorer(controls, build, ALT, title=TITLE, background_by=("view",),
+                            inputs=inputs)
 
 
 FIGURES = [{

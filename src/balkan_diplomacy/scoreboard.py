@@ -164,6 +164,7 @@ def describe(shown: pd.DataFrame, total: int, kinds, paragraphs, selected: str,
 
 def scoreboard_explorer(claims: pd.DataFrame | None = None, selected: str = "C07") -> widgets.Explorer:
     """Filter the claims by kind and paragraph; read the selected claim in words."""
+    inputs = (claims, selected)
     claims = (data.load("article_claims") if claims is None else claims).sort_values("claim_id")
     sources = data.load("sources")
     by_id = claims.set_index("claim_id", drop=False)
@@ -171,11 +172,6 @@ def scoreboard_explorer(claims: pd.DataFrame | None = None, selected: str = "C07
     texts = widgets.OnDemand(claims.claim_id, lambda i: describe_claim(by_id.loc[i], sources))
     kinds = [k for k in claims.claim_kind.cat.categories if (claims.claim_kind == k).any()]
     first, last = int(claims.paragraph.min()), int(claims.paragraph.max())
-    fig = style.new_figure(9.5, 5.6)
-    with style.context():
-        ax = fig.add_axes((0.33, 0.13, 0.65, 0.78))
-    art = draw_scoreboard(ax, claims)
-    style.add_source(fig, SOURCE_LINE)
     controls = {
         "kinds": widgets.toggles({k: k for k in kinds}, "Claim kind"),
         "paragraphs": widgets.year_range_slider(first, last, description="Paragraphs"),
@@ -184,21 +180,30 @@ def scoreboard_explorer(claims: pd.DataFrame | None = None, selected: str = "C07
                                   value=selected, description="Claim"),
     }
 
-    def render(v: dict) -> str:
-        lo, hi = v["paragraphs"]
-        shown = claims[claims.claim_kind.isin(list(v["kinds"]))
-                       & claims.paragraph.between(lo, hi)]
-        update_scoreboard(art, shown.claim_id, v["claim"])
-        return describe(shown, len(claims), list(v["kinds"]), (lo, hi), v["claim"],
-                        texts[v["claim"]])
+    def build() -> widgets.Drawing:
+        fig = style.new_figure(9.5, 5.6)
+        with style.context():
+            ax = fig.add_axes((0.33, 0.13, 0.65, 0.78))
+        art = draw_scoreboard(ax, claims)
+        style.add_source(fig, SOURCE_LINE)
+
+        def render(v: dict) -> str:
+            lo, hi = v["paragraphs"]
+            shown = claims[claims.claim_kind.isin(list(v["kinds"]))
+                           & claims.paragraph.between(lo, hi)]
+            update_scoreboard(art, shown.claim_id, v["claim"])
+            return describe(shown, len(claims), list(v["kinds"]), (lo, hi), v["claim"],
+                            texts[v["claim"]])
+
+        dynamic = [*art.squares.values(), *art.labels.values(), *art.counts.values(),
+                   art.highlight, art.empty]
+        return widgets.Drawing(fig, art, render, dynamic)
 
     alt = (f"{len(VERDICTS)} bands, one per verdict ({', '.join(style.VERDICT_LABELS.values())}; "
            "each defined in verdicts.csv), each with one coloured square per claim of the "
            "article and the number of claims it holds; the chosen claim is outlined in black.")
-    dynamic = [*art.squares.values(), *art.labels.values(), *art.counts.values(), art.highlight,
-               art.empty]
-    return widgets.Explorer(controls, fig, art, render, alt, dynamic=dynamic,
-                            title="Scoreboard: the article's claims")
+    return widgets.Explorer(controls, build, alt, title="Scoreboard: the article's claims",
+                            inputs=inputs)
 
 
 FIGURES = [{

@@ -98,6 +98,17 @@ def default() -> str:
     return "Projector mode off."
 
 
+@contextmanager
+def mode_as(name: str):
+    """Inside this block the mode is ``name`` (a chart built later, as it was asked for)."""
+    saved = _state["mode"]
+    _state["mode"] = name
+    try:
+        yield
+    finally:
+        _state["mode"] = saved
+
+
 def rc() -> dict:
     """The matplotlib settings of the current mode."""
     return {**_COMMON, **_MODES[mode()]}

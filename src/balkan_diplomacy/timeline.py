@@ -264,25 +264,10 @@ def timeline_explorer(events: pd.DataFrame | None = None, sources: pd.DataFrame 
     Returns a :class:`widgets.Explorer` whose ``artists`` is a :class:`TimelineArtists`; the
     event details are in ``explorer.details`` (an HTML widget under the chart).
     """
+    inputs = (events, sources)
     table = prepare(data.load("events") if events is None else events)
     sources = data.load("sources") if sources is None else sources
     first, last = 1999, int(table["year"].max())
-    # what each change filters on, as arrays (the table is already in date order)
-    year = table["year"].to_numpy()
-    category = table["category"].to_numpy(object)
-    position = {event: i for i, event in enumerate(table["event_id"])}
-    by_id = table.set_index("event_id", drop=False)
-    fig = style.new_figure(9.0, 4.8)
-    projector = style.mode() == "projector"  # larger labels need wider margins
-    fig.subplots_adjust(left=0.23 if projector else 0.17, right=0.98, top=0.83,
-                        bottom=0.23 if projector else 0.2)
-    with style.context():  # spines and grid of the current mode
-        ax = fig.add_subplot()
-    art = draw_timeline(ax, table, first, last)
-    with style.context():
-        fig.suptitle(TITLE,
-                     fontweight="bold", x=0.01, ha="left", y=0.975)
-    style.add_source(fig, SOURCE)
     labels = {style.CATEGORY_LABELS[c]: c for c in CATEGORIES}
     years = widgets.year_range_slider(first, last)
     cats = widgets.toggles(labels, "Categories (Ctrl/Cmd-click)")
@@ -290,21 +275,40 @@ def timeline_explorer(events: pd.DataFrame | None = None, sources: pd.DataFrame 
     pick.layout = {"width": "640px"}
     details = ipywidgets.HTML(layout={"width": style.image_width()})
 
-    def render(values: dict) -> str:
-        lo, hi = values["years"]
-        chosen = [c for c in CATEGORIES if c in values["categories"]]
-        mask = (year >= lo) & (year <= hi) & np.isin(category, chosen)
-        shown = table[mask]
-        # the menu always lists every event (a list that changed with the filters would make
-        # some menu values invalid); an event outside the selection is still described
-        selected = by_id.loc[pick.value]
-        inside = bool(mask[position[pick.value]])
-        update_timeline(art, shown, lo, hi, selected)
-        details.value = details_html(selected, sources, inside)
-        return describe(shown, lo, hi, chosen, selected, inside)
+    def build() -> widgets.Drawing:
+        # what each change filters on, as arrays (the table is already in date order)
+        year = table["year"].to_numpy()
+        category = table["category"].to_numpy(object)
+        position = {event: i for i, event in enumerate(table["event_id"])}
+        by_id = table.set_index("event_id", drop=False)
+        fig = style.new_figure(9.0, 4.8)
+        projector = style.mode() == "projector"  # larger labels need wider margins
+        fig.subplots_adjust(left=0.23 if projector else 0.17, right=0.98, top=0.83,
+                            bottom=0.23 if projector else 0.2)
+        with style.context():  # spines and grid of the current mode
+            ax = fig.add_subplot()
+        art = draw_timeline(ax, table, first, last)
+        with style.context():
+            fig.suptitle(TITLE, fontweight="bold", x=0.01, ha="left", y=0.975)
+        style.add_source(fig, SOURCE)
 
-    explorer = widgets.Explorer({"years": years, "categories": cats, "event": pick}, fig, art,
-                                render, ALT, title="Timeline of events")
+        def render(values: dict) -> str:
+            lo, hi = values["years"]
+            chosen = [c for c in CATEGORIES if c in values["categories"]]
+            mask = (year >= lo) & (year <= hi) & np.isin(category, chosen)
+            shown = table[mask]
+            # the menu always lists every event (a list that changed with the filters would
+            # make some menu values invalid); an event outside the selection is still described
+            selected = by_id.loc[values["event"]]
+            inside = bool(mask[position[values["event"]]])
+            update_timeline(art, shown, lo, hi, selected)
+            details.value = details_html(selected, sources, inside)
+            return describe(shown, lo, hi, chosen, selected, inside)
+
+        return widgets.Drawing(fig, art, render)
+
+    explorer = widgets.Explorer({"years": years, "categories": cats, "event": pick}, build, ALT,
+                                title="Timeline of events", inputs=inputs, outputs=[details])
     explorer.details = details
     explorer.children = (*explorer.children, details)
     return explorer

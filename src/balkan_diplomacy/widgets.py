@@ -16,18 +16,42 @@ import re
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from typing import NamedTuple
+
+import matplotlib
 
 import ipywidgets
 
-from . import access, static, style
+from matplotlib.figure import Figure
+
+from . import access, pictures, static, style
 
 
 #: Said in place of a widget where Jupyter widgets cannot show (see Explorer.__repr__).
 NEEDS_WIDGETS = "shown with ipywidgets"
 
 
+class Drawing(NamedTuple):
+    """What an explorer's ``build()`` returns: the figure, the artists its ``draw_*`` function
+    returned, the ``render`` function that updates them for the controls' values and returns a
+    sentence, and ``dynamic``: the artists a change redraws (a list, a callable returning one,
+    "auto" for every artist in ``artists``, or None for a full redraw on each change)."""
+
+    figure: Figure
+    artists: object
+    render: Callable[[dict], str]
+    dynamic: object = "auto"
+
+
 class Explorer(ipywidgets.VBox):
-    """A chart plus its controls. Display it as the last expression of a cell."""
+    """A chart plus its controls. Display it as the last expression of a cell.
+
+    ``build()`` makes the chart (a :class:`Drawing`). With ``inputs`` (the builder's arguments)
+    given, the first picture and its sentences are kept on disk (:mod:`pictures`): when nothing
+    they depend on has changed since an earlier run, the explorer shows them and builds the chart
+    only when a control first changes (or ``figure`` or ``artists`` is asked for). The chart is
+    built in the projector mode and matplotlib settings of the moment the explorer was made.
+    ``outputs``: widgets besides the caption whose ``value`` ``render`` sets (kept alike)."""
 
     #: Tests that sweep thousands of states switch the PNG step off to check the logic alone.
     draw_images = True
@@ -37,16 +61,20 @@ class Explorer(ipywidgets.VBox):
     #: slider's next and previous values, a list's next and previous options) are drawn ahead
     PREPARE_AFTER = 0.05
 
-    def __init__(self, controls: dict, figure, artists, render: Callable[[dict], str],
-                 alt_text: str, title: str = "", above: list | None = None,
-                 cache_images: bool = True, dynamic="auto", background_by: tuple = ()):
+    def __init__(self, controls: dict, build: Callable[[], Drawing], alt_text: str,
+                 title: str = "", above: list | None = None, cache_images: bool = True,
+                 background_by: tuple = (), inputs: tuple | None = None, outputs=()):
         self.controls = controls
-        # Blitting: the artists that render() changes (``dynamic``: a list, a callable returning
-        # one, "auto" for every artist the draw_* function returned, or None for full redraws)
-        # are drawn on each change over a background image that holds everything else (axes,
-        # ticks, labels, titles: most of the cost), drawn once. tests/test_widget_states.py
-        # checks that the result is pixel for pixel the full drawing.
-        self._dynamic = (lambda: collect_artists(self.artists)) if dynamic == "auto" else dynamic
+        self._build = build
+        self._drawing: Drawing | None = None
+        self._mode = style.mode()
+        self._settings = {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
+        self._outputs = list(outputs)
+        # Blitting: the artists that render() changes (the drawing's ``dynamic``) are drawn on
+        # each change over a background image that holds everything else (axes, ticks, labels,
+        # titles: most of the cost), drawn once. tests/test_widget_states.py checks that the
+        # result is pixel for pixel the full drawing.
+        self._dynamic = None
         self._background = None
         # ``background_by``: names of controls that change only what the background shows (a
         # chart's title that says whose view it is, say): one background image per value of
@@ -59,9 +87,6 @@ class Explorer(ipywidgets.VBox):
         # state already seen costs nothing; pass cache_images=False for a chart that depends on
         # anything but its controls' values
         self._png_cache = OrderedDict() if cache_images else None
-        self.figure = figure
-        self.artists = artists
-        self.render = render
         self.alt_text = alt_text
         self.last_error: str | None = None
         self.renders = 0
@@ -86,7 +111,60 @@ class Explorer(ipywidgets.VBox):
         self.add_class(access.HOST_CLASS)
         for widget in controls.values():
             widget.observe(self.update, names="value")
-        self.update()
+        # the first picture: kept from an earlier run, or drawn now (and kept for the next)
+        name = (pictures.key(build, inputs, self.values())
+                if inputs is not None and cache_images and self.draw_images and pictures.enabled()
+                else None)
+        kept = pictures.read(name) if name else None
+        self.started_from_kept = kept is not None
+        if kept is not None:
+            picture, texts = kept
+            self._say(texts["sentence"])
+            for widget, value in zip(self._outputs, texts["outputs"]):
+                widget.value = value
+            self.image.value = picture
+            self._png_cache[self._state_key()] = picture
+        else:
+            self.update()
+            if name and self.last_error is None:
+                pictures.write(name, self.image.value, {
+                    "sentence": self._sentence, "outputs": [w.value for w in self._outputs]})
+
+    def drawing(self) -> Drawing:
+        """The chart, built the first time it is needed (in the mode and settings of the
+        explorer's making)."""
+        if self._drawing is None:
+            with style.mode_as(self._mode), matplotlib.rc_context(self._settings):
+                drawn = self._build()
+            self._drawing = drawn
+            self._dynamic = ((lambda: collect_artists(drawn.artists))
+                             if drawn.dynamic == "auto" else drawn.dynamic)
+        return self._drawing
+
+    @property
+    def built(self) -> bool:
+        """Whether the chart has been built (not yet, after a start from a kept picture)."""
+        return self._drawing is not None
+
+    @property
+    def figure(self):
+        return self.drawing().figure
+
+    @property
+    def artists(self):
+        return self.drawing().artists
+
+    @property
+    def render(self) -> Callable[[dict], str]:
+        return self.drawing().render
+
+    def _state_key(self, values: dict | None = None) -> str:
+        return repr(sorted((self.values() if values is None else values).items()))
+
+    def _say(self, sentence: str) -> None:
+        self._sentence = sentence
+        self.caption.value = f'<span class="bd-caption">{html.escape(sentence)}</span>'
+        self.access.alt = f"{self.alt_text} Now shown: {sentence}"
 
     def __repr__(self) -> str:
         # what a viewer without Jupyter widgets (GitHub, a text export, a Lab without the
@@ -174,12 +252,11 @@ class Explorer(ipywidgets.VBox):
 
     def update(self, change=None) -> None:
         """Redraw for the controls' current values (called on every change)."""
-        key = repr(sorted(self.values().items()))
+        key = self._state_key()
         try:
             sentence = self.render(self.values())
             self.last_error = None
-            self.caption.value = f'<span class="bd-caption">{html.escape(sentence)}</span>'
-            self.access.alt = f"{self.alt_text} Now shown: {sentence}"
+            self._say(sentence)
         except Exception as exc:  # noqa: BLE001 - a control must never raise in class
             self.last_error = "".join(traceback.format_exception(exc))
             self.caption.value = ('<span class="bd-error" style="color:#a00">This selection '
@@ -256,6 +333,7 @@ class Explorer(ipywidgets.VBox):
         or (``dynamic=None``) the whole figure drawn again."""
         cache = self._png_cache
         if cache is None or key is None or key not in cache:
+            self.drawing()
             picture = self._blit_png() if self._dynamic is not None else style.png(self.figure)
             self.images_drawn += 1
             if cache is not None and key is not None:
