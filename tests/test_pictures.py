@@ -84,6 +84,12 @@ def test_an_edited_data_file_makes_a_new_picture(kept, data_copy, monkeypatch):
     path.write_text(path.read_text(encoding="utf-8").replace("Montenegro", "Montenegro ", 1),
                     encoding="utf-8")
     assert not build().started_from_kept
+    assert build().started_from_kept
+    BUILDERS["maps.map_explorer"]()
+    assert BUILDERS["maps.map_explorer"]().started_from_kept
+    region = data_copy / "region_map.json"  # not a table, but the map is drawn from it
+    region.write_text(region.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert not BUILDERS["maps.map_explorer"]().started_from_kept
 
 
 def test_a_damaged_or_missing_picture_is_drawn_again(kept):

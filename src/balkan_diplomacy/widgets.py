@@ -1,11 +1,14 @@
 """The widget layer: an :class:`Explorer` wraps one chart and the controls that drive it.
 
-Every explorer follows one pattern (see STYLE.md): the data work is done once when it is built; the
-chart is drawn once by a ``draw_*`` function that returns its artists; each change of a control
-only calls a ``render`` function that updates those artists in place and returns a sentence that
+Every explorer follows one pattern (see STYLE.md): the data work and the controls are made when
+it is built; its ``build()`` draws the chart once with a ``draw_*`` function that returns its
+artists, and returns them with a ``render`` function (a :class:`Drawing`); each change of a
+control only calls ``render``, which updates those artists in place and returns a sentence that
 says, in words, what is selected; the figure is then saved to PNG into an ``ipywidgets.Image``
-of fixed width (sharp, no flicker). Tests drive ``explorer.controls`` and read
-``explorer.artists``, ``explorer.caption.value`` and ``explorer.last_error``.
+of fixed width (sharp, no flicker). The first picture is kept on disk (:mod:`pictures`): a later
+run shows it and calls ``build()`` only when a control first changes. Tests drive
+``explorer.controls`` and read ``explorer.artists``, ``explorer.caption.value`` and
+``explorer.last_error``.
 """
 
 from __future__ import annotations
