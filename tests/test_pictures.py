@@ -5,8 +5,12 @@ change to what the picture depends on makes a new one."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import matplotlib
+import pandas as pd
 import pytest
 
 from balkan_diplomacy import data, pictures, style, widgets
@@ -53,10 +57,26 @@ def test_a_kept_start_shows_what_a_fresh_build_shows_and_draws_alike_after(kept,
     assert _shown(again) == _shown(fresh)
 
 
-def test_the_key_changes_with_what_the_picture_depends_on(kept, monkeypatch):
-    def build():
-        raise AssertionError("not called")
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_a_kept_start_asked_for_its_figure_gives_the_chart_it_shows(kept, name):
+    """What make figures, the course website and the handouts read (explorer.figure and
+    static_html), before any change: the chart drawn for the first values, not a blank one."""
+    BUILDERS[name]()
+    fresh = BUILDERS[name]()
+    again = BUILDERS[name]()
+    monkey = pytest.MonkeyPatch()
+    monkey.setenv("BALKAN_KEEP_PICTURES", "0")
+    try:
+        fresh = BUILDERS[name]()
+    finally:
+        monkey.undo()
+    assert again.started_from_kept and not fresh.started_from_kept
+    assert again.full_png() == fresh.full_png()
+    assert again.static_html() == fresh.static_html()
 
+
+def test_the_key_changes_with_what_the_picture_depends_on(kept, monkeypatch):
+    build = BUILDERS["maps.map_explorer"]  # (only its name is read)
     members = data.load("memberships")
     values = {"year": 2008}
     base = pictures.key(build, (members, "neutral"), values)
@@ -85,11 +105,53 @@ def test_an_edited_data_file_makes_a_new_picture(kept, data_copy, monkeypatch):
                     encoding="utf-8")
     assert not build().started_from_kept
     assert build().started_from_kept
-    BUILDERS["maps.map_explorer"]()
+    before = BUILDERS["maps.map_explorer"]()
     assert BUILDERS["maps.map_explorer"]().started_from_kept
     region = data_copy / "region_map.json"  # not a table, but the map is drawn from it
-    region.write_text(region.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert not BUILDERS["maps.map_explorer"]().started_from_kept
+    boundaries = json.loads(region.read_text(encoding="utf-8"))
+    boundaries["countries"] = [c for c in boundaries["countries"] if c["name"] != "Hungary"]
+    region.write_text(json.dumps(boundaries), encoding="utf-8")
+    after = BUILDERS["maps.map_explorer"]()
+    assert not after.started_from_kept and after.image.value != before.image.value
+
+
+def test_pictures_are_kept_from_one_kernel_to_the_next(tmp_path):
+    """The point of it all: a new process finds the picture the last one kept (and reading
+    matplotlib's settings does not make it choose a backend through pyplot)."""
+    env = {**os.environ, "BALKAN_KEEP_PICTURES": "1", "XDG_CACHE_HOME": str(tmp_path)}
+    env.pop("MPLBACKEND", None)
+    probe = ("import sys\nfrom balkan_diplomacy import maps\ne = maps.map_explorer()\n"
+             "print(e.started_from_kept, 'matplotlib.pyplot' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                           text=True, check=True).stdout.split() for _ in range(2)]
+    assert runs == [["False", "False"], ["True", "False"]]
+
+
+def test_a_table_edited_after_a_kept_start_does_not_change_the_chart(kept):
+    rec = data.load("recognitions")
+    build = BUILDERS["recognition.recognition_explorer"]
+    fresh = build(rec.copy())
+    again = build(rec)
+    assert again.started_from_kept
+    rec["count"] = 0  # a later cell edits the student's table in place
+    _change(fresh)
+    _change(again)
+    assert _shown(again) == _shown(fresh)
+
+
+def test_a_table_with_cells_pandas_cannot_hash_is_not_kept(kept):
+    odd = pd.DataFrame({"a": [[1, 2], [3]]})
+    assert pictures.key(BUILDERS["maps.map_explorer"], (odd,), {}) is None
+    # and mixed types that hash alike as text still make different keys
+    assert (pictures.key(BUILDERS["maps.map_explorer"], (pd.DataFrame({"a": [1, "x"]}),), {})
+            != pictures.key(BUILDERS["maps.map_explorer"], (pd.DataFrame({"a": ["1", "x"]}),), {}))
+
+
+def test_a_builder_outside_the_package_keeps_nothing(kept):
+    def build():
+        raise AssertionError("not called")
+
+    assert pictures.key(build, (), {}) is None
 
 
 def test_a_damaged_or_missing_picture_is_drawn_again(kept):
@@ -100,8 +162,14 @@ def test_a_damaged_or_missing_picture_is_drawn_again(kept):
     again = build()
     assert not again.started_from_kept and again.image.value == fresh.image.value
     assert build().started_from_kept  # written whole again
-    next(kept.glob("*.json")).write_text("{not json", encoding="utf-8")
-    assert not build().started_from_kept
+    texts = next(kept.glob("*.json"))
+    whole = texts.read_text(encoding="utf-8")
+    for broken in ("{not json", "[]", "null", json.dumps({**json.loads(whole), "sentence": 1}),
+                   json.dumps({**json.loads(whole), "outputs": ["one too many"]})):
+        texts.write_text(broken, encoding="utf-8")
+        assert not build().started_from_kept
+        texts.write_text(whole, encoding="utf-8")
+        assert build().started_from_kept
 
 
 def test_a_home_that_cannot_be_written_only_costs_the_drawing(kept, monkeypatch, tmp_path):
@@ -139,7 +207,20 @@ def test_only_the_newest_pictures_are_kept(kept, monkeypatch):
     monkeypatch.setattr(pictures, "KEPT", 3)
     for i in range(5):
         pictures.write(f"{i:064d}", b"\x89PNG" + bytes(10), {"sentence": str(i), "outputs": []})
+        for suffix in (".json", ".png"):  # a second apart (a file system's clock is coarse)
+            os.utime(kept / f"{i:064d}{suffix}", (1_000_000 + i, 1_000_000 + i))
     names = sorted(p.stem for p in kept.glob("*.json"))
-    assert len(names) == 3 and len(list(kept.glob("*.png"))) == 3
-    assert pictures.read(f"{4:064d}")[1]["sentence"] == "4"
+    assert names == [f"{i:064d}" for i in (2, 3, 4)] and len(list(kept.glob("*.png"))) == 3
+    assert pictures.read(f"{4:064d}", 0)[1]["sentence"] == "4"
     assert json.loads((kept / f"{4:064d}.json").read_text())["png_bytes"] == 14
+    # the one just written stays, whatever its time; leftovers an hour old go
+    (kept / "left.png").write_bytes(b"\x89PNG")
+    (kept / "x.png.abc.part").write_bytes(b"cut")
+    for path in (kept / "left.png", kept / "x.png.abc.part"):
+        os.utime(path, (1_000, 1_000))
+    pictures.write(f"{9:064d}", b"\x89PNG", {"sentence": "9", "outputs": []})
+    os.utime(kept / f"{9:064d}.json", (1, 1))
+    pictures.write(f"{8:064d}", b"\x89PNG", {"sentence": "8", "outputs": []})
+    assert pictures.read(f"{8:064d}", 0) is not None
+    assert not (kept / "left.png").exists() and not (kept / "x.png.abc.part").exists()
+    assert not list(kept.glob("*.part"))

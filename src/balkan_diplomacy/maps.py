@@ -12,11 +12,13 @@ step has not happened.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import matplotlib
 import matplotlib.patheffects as patheffects
@@ -152,14 +154,17 @@ FILLS = {
 CONTEXT_FILL = "#f7f7f7"
 
 
-@lru_cache(maxsize=1)
-def _region_text() -> str:
-    return (data.data_dir() / "region_map.json").read_text(encoding="utf-8")
+@lru_cache(maxsize=4)
+def _region_text(path: Path, stamp: tuple) -> str:
+    del stamp  # part of the cache key: the file read again when it changes
+    return path.read_text(encoding="utf-8")
 
 
 def load_region() -> dict:
     """The boundary file as a dict: ``countries`` (code, name, role, polygons), credit, licence."""
-    return json.loads(_region_text())
+    path = data.data_dir() / "region_map.json"
+    stat = path.stat()
+    return json.loads(_region_text(path, (stat.st_mtime_ns, stat.st_size)))
 
 
 def country_path(polygons: list) -> MplPath:
@@ -484,19 +489,20 @@ def map_explorer(members: pd.DataFrame | None = None, region: dict | None = None
     check_view(view)
     inputs = (members, region, view, outlines)
     members = data.load("memberships") if members is None else members
-    region = load_region() if region is None else region
+    # (a student's own boundaries, copied: the chart may be built later, on the first change)
+    region = load_region() if region is None else copy.deepcopy(region)
     # up to the newest year in the timeline, so the map reaches the same "today" as lesson 01
     # (an entry's status holds from its last step until the next one)
     last = max([int(members["date"].dt.year.max())] if len(members) else [1999])
     last = max(last, int(data.load("events")["date"].dt.year.max()))
     years = range(1999, max(last, 1999) + 1)
+    by_year = status_by_year(members, years)  # prepared once
     controls = {"year": widgets.year_slider(years, description="Year (status at year end)"),
                 "view": widgets.dropdown([(VIEWS[v]["label"], v) for v in VIEWS], view,
                                          description="Whose map")}
     controls["view"].layout.width = "480px"
 
     def build() -> widgets.Drawing:
-        by_year = status_by_year(members, years)  # prepared once
         height = 4.6 + _BOTTOM_IN[style.mode()] + _TOP_IN[style.mode()]
         fig = style.new_figure(9.0, height)
         axes = fig.subplots(1, 2, gridspec_kw={"wspace": 0.04})

@@ -260,16 +260,16 @@ def membership_explorer(members: pd.DataFrame | None = None,
     members = data.load("memberships") if members is None else members
     events = data.load("events") if events is None else events
     years = list(range(FIRST_YEAR, int(events["date"].max().year) + 1))
+    nato = nato_rows(members)  # read once for the order, the grid and the notes
+    order = country_order(members, nato)
+    grid = status_grid(members, years, nato, order)
+    since = _since(grid)
+    codes = dict(order)
+    neighbour_names = [codes[c] for c in NEIGHBOURS if c in codes]
+    notes = _notes(members, events, nato)
     controls = {"year": widgets.year_slider(years, description="End of year")}
 
     def build() -> widgets.Drawing:
-        nato = nato_rows(members)  # read once for the order, the grid and the notes
-        order = country_order(members, nato)
-        grid = status_grid(members, years, nato, order)
-        since = _since(grid)
-        codes = dict(order)
-        neighbour_names = [codes[c] for c in NEIGHBOURS if c in codes]
-        notes = _notes(members, events, nato)
         fig = style.new_figure(10, 5.4)
         with style.context():
             ax = fig.add_axes((0.2, 0.2, 0.48, 0.58))

@@ -19,7 +19,8 @@ import hashlib
 import json
 import os
 import sys
-from functools import cache
+import tempfile
+import time
 from pathlib import Path
 
 import matplotlib
@@ -43,9 +44,10 @@ def folder() -> Path:
     return data.cache_dir() / "pictures"
 
 
-@cache
-def _code() -> str:
-    """A hash of the package's own source files (any edit to a drawing changes it)."""
+def _code_hash() -> str:
+    """A hash of the package's own source files (any edit to a drawing changes it), taken when
+    the package is imported: the code this process runs (a later edit on disk is the next
+    kernel's code, and its pictures are named by its own hash)."""
     h = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
         h.update(path.name.encode())
@@ -53,13 +55,38 @@ def _code() -> str:
     return h.hexdigest()
 
 
+CODE = _code_hash()
+
+
+def settings() -> dict:
+    """matplotlib's settings now, but the backend (iterating the keys, not ``items()``, which
+    would make matplotlib resolve its backend and import pyplot)."""
+    return {k: matplotlib.rcParams[k] for k in matplotlib.rcParams if k != "backend"}
+
+
+def settings_changed(saved: dict) -> dict:
+    """The settings in ``saved`` that differ from matplotlib's now (what a chart built later
+    must set again to be built as it would have been)."""
+    now = settings()
+    return {k: v for k, v in saved.items() if k in now and now[k] != v}
+
+
 def _value(x, h) -> bool:
     """Feed ``x`` into the hash ``h``; False for a kind of value it cannot hash faithfully."""
     if x is None or isinstance(x, (bool, int, float, str)):
         h.update(f"{type(x).__name__}:{x!r};".encode())
     elif isinstance(x, pd.DataFrame):
-        h.update(f"frame{x.shape}{list(x.columns)!r}{[str(t) for t in x.dtypes]!r};".encode())
-        h.update(pd.util.hash_pandas_object(x, index=True).to_numpy().tobytes())
+        h.update(repr((x.shape, list(x.columns), list(x.columns.names), list(x.index.names),
+                       [repr(t) for t in x.dtypes])).encode())
+        try:
+            hashed = pd.util.hash_pandas_object(x, index=True).to_numpy()
+            # object columns hash by their text: the types of their values go in too
+            kinds = [type(v).__name__ for c in x.columns if x[c].dtype == object
+                     for v in x[c].tolist()]
+        except TypeError:  # cells pandas cannot hash (lists, dicts): nothing is kept
+            return False
+        h.update(hashed.tobytes())
+        h.update(repr(kinds).encode())
     elif isinstance(x, (list, tuple)):
         h.update(f"{type(x).__name__}[{len(x)}]".encode())
         return all(_value(v, h) for v in x)
@@ -72,8 +99,11 @@ def _value(x, h) -> bool:
 
 
 def key(build, inputs, values: dict) -> str | None:
-    """The hash that names a first picture, or None when one of ``inputs`` cannot be hashed
-    (then nothing is kept)."""
+    """The hash that names a first picture, or None when nothing is to be kept: one of
+    ``inputs`` cannot be hashed, or ``build`` is not the package's own (its code is not in
+    :data:`CODE`)."""
+    if not build.__module__.startswith(f"{__package__}."):
+        return None
     h = hashlib.sha256(f"{VERSION};{build.__module__}.{build.__qualname__};".encode())
     # every file of the data folder (the tables, and the map's boundary file beside them)
     for path in sorted(data.data_dir().iterdir()):
@@ -82,39 +112,62 @@ def key(build, inputs, values: dict) -> str | None:
             h.update(path.read_bytes())
     versions = (sys.version_info[:2], matplotlib.__version__, pd.__version__, np.__version__)
     font = findfont(FontProperties(family=style.rc()["font.family"]))
-    settings = sorted((k, repr(v)) for k, v in matplotlib.rcParams.items() if k != "backend")
-    for part in (_code(), versions, font, style.mode(), settings, sorted(values.items())):
+    for part in (CODE, versions, font, style.mode(), sorted(settings().items()),
+                 sorted(values.items())):
         h.update(repr(part).encode())
     if not _value(list(inputs), h):
         return None
     return h.hexdigest()
 
 
-def read(name: str) -> tuple[bytes, dict] | None:
-    """The kept picture and texts named ``name``, or None (none kept, or not whole)."""
+def read(name: str, outputs: int) -> tuple[bytes, dict] | None:
+    """The kept picture and texts named ``name`` (with ``outputs`` texts besides the sentence),
+    or None: none kept, or not whole, or not of that shape."""
     try:
         texts = json.loads((folder() / f"{name}.json").read_text(encoding="utf-8"))
         picture = (folder() / f"{name}.png").read_bytes()
     except (OSError, ValueError):
         return None
-    if len(picture) != texts.get("png_bytes") or not picture.startswith(b"\x89PNG"):
+    if not (isinstance(texts, dict) and isinstance(texts.get("sentence"), str)
+            and isinstance(texts.get("outputs"), list) and len(texts["outputs"]) == outputs
+            and all(isinstance(t, str) for t in texts["outputs"])
+            and texts.get("png_bytes") == len(picture) and picture.startswith(b"\x89PNG")):
         return None
     return picture, texts
 
 
 def write(name: str, picture: bytes, texts: dict) -> None:
-    """Keep a picture and its texts (the PNG first, then the texts that say it is whole)."""
+    """Keep a picture and its texts (the PNG first, then the texts that say it is whole), each
+    written to a file of its own and renamed into place; then only the newest :data:`KEPT`."""
     where = folder()
     try:
         where.mkdir(parents=True, exist_ok=True)
-        for suffix, body in ((".png", picture),
+        for suffix, body in ((".png", bytes(picture)),
                              (".json", json.dumps({**texts, "png_bytes": len(picture)}).encode())):
-            part = where / f"{name}{suffix}.{os.getpid()}.part"
-            part.write_bytes(body)
-            os.replace(part, where / f"{name}{suffix}")
-        kept = sorted(where.glob("*.json"), key=lambda p: p.stat().st_mtime)
-        for old in kept[:-KEPT]:
-            for suffix in (".json", ".png"):
-                old.with_suffix(suffix).unlink(missing_ok=True)
+            handle, part = tempfile.mkstemp(dir=where, prefix=f"{name}{suffix}.", suffix=".part")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(body)
+                os.replace(part, where / f"{name}{suffix}")
+            finally:
+                Path(part).unlink(missing_ok=True)
+        _prune(where, name)
     except OSError:
         pass  # a home that cannot be written: the next run draws the picture again
+
+
+def _prune(where: Path, newest: str) -> None:
+    """Remove all but the newest :data:`KEPT` pictures (never ``newest``), and what a write cut
+    short left behind an hour ago or more: a picture without its texts, an unfinished part."""
+    def age(path: Path) -> tuple:
+        return (path.stat().st_mtime_ns, path.name)
+
+    kept = sorted((p for p in where.glob("*.json") if p.stem != newest), key=age)
+    for old in kept[:max(0, len(kept) - (KEPT - 1))]:
+        for suffix in (".json", ".png"):
+            old.with_suffix(suffix).unlink(missing_ok=True)
+    hour_ago = time.time() - 3600  # (another kernel may be writing one now)
+    for path in [*where.glob("*.part"), *where.glob("*.png")]:
+        if (path.suffix == ".part" or not path.with_suffix(".json").exists()) \
+                and path.stat().st_mtime < hour_ago:
+            path.unlink(missing_ok=True)

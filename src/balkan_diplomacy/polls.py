@@ -229,6 +229,7 @@ def poll_explorer(polls: pd.DataFrame | None = None, sources: pd.DataFrame | Non
     sources = data.load("sources") if sources is None else sources
     claims = data.load("article_claims") if claims is None else claims
     table = poll_table(polls, sources)
+    claimed = float(claim_80(claims)["claimed_number"])
     measures = widgets.toggles({MEASURE_LABELS[m]: m for m in MEASURE_LABELS
                                 if m in set(table["measure"])}, "What was asked")
     subjects = widgets.toggles({s: s for s in SUBJECT_MARKERS if s in set(table["subject"])},
@@ -245,7 +246,7 @@ def poll_explorer(polls: pd.DataFrame | None = None, sources: pd.DataFrame | Non
         fig.subplots_adjust(left=0.09, right=0.64 if big else 0.7, top=0.9, bottom=0.2)
         with style.context():
             ax = fig.add_subplot()
-        art = draw_polls(ax, table, float(claim_80(claims)["claimed_number"]))
+        art = draw_polls(ax, table, claimed)
         style.add_source(fig, SOURCE_LINE)
 
         def render(values: dict) -> str:

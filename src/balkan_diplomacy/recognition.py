@@ -286,9 +286,12 @@ def recognition_explorer(frame: pd.DataFrame | None = None,
     """
     check_view(view)
     inputs = (frame, view)
-    frame = data.load("recognitions") if frame is None else frame
+    # (a student's table, copied: the chart may be built later, on the first change)
+    frame = data.load("recognitions") if frame is None else frame.copy()
     sources = data.load("sources")
     years = list(range(int(frame["as_of_date"].min().year), int(frame["as_of_date"].max().year) + 1))
+    parts = series_frames(frame)
+    latest = _latest_by_year(parts, years)  # each year picked out once, when first shown
     controls = {"series": widgets.toggles({SERIES_LABELS[k]: k for k in SERIES}, "Claimant"),
                 "year": widgets.year_slider(years, description="Compare at the end of"),
                 "view": widgets.dropdown([(VIEWS[v]["label"], v) for v in VIEWS], view,
@@ -297,8 +300,6 @@ def recognition_explorer(frame: pd.DataFrame | None = None,
     controls["view"].layout.width = "480px"
 
     def build() -> widgets.Drawing:
-        parts = series_frames(frame)
-        latest = _latest_by_year(parts, years)  # each year picked out once, when first shown
         fig = style.new_figure(10, 5.2)
         with style.context():  # axes made inside the context take the mode's tick and label sizes
             ax = fig.add_axes((0.09, 0.26, 0.64, 0.64))

@@ -71,7 +71,7 @@ class Explorer(ipywidgets.VBox):
         self._build = build
         self._drawing: Drawing | None = None
         self._mode = style.mode()
-        self._settings = {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
+        self._settings = pictures.settings()
         self._outputs = list(outputs)
         # Blitting: the artists that render() changes (the drawing's ``dynamic``) are drawn on
         # each change over a background image that holds everything else (axes, ticks, labels,
@@ -118,7 +118,7 @@ class Explorer(ipywidgets.VBox):
         name = (pictures.key(build, inputs, self.values())
                 if inputs is not None and cache_images and self.draw_images and pictures.enabled()
                 else None)
-        kept = pictures.read(name) if name else None
+        kept = pictures.read(name, len(self._outputs)) if name else None
         self.started_from_kept = kept is not None
         if kept is not None:
             picture, texts = kept
@@ -128,6 +128,7 @@ class Explorer(ipywidgets.VBox):
             self.image.value = picture
             self._png_cache[self._state_key()] = picture
         else:
+            self.drawing()  # (an error in build() is the cell's error, as a builder's always was)
             self.update()
             if name and self.last_error is None:
                 pictures.write(name, self.image.value, {
@@ -137,11 +138,16 @@ class Explorer(ipywidgets.VBox):
         """The chart, built the first time it is needed (in the mode and settings of the
         explorer's making)."""
         if self._drawing is None:
-            with style.mode_as(self._mode), matplotlib.rc_context(self._settings):
+            changed = pictures.settings_changed(self._settings)
+            with style.mode_as(self._mode), matplotlib.rc_context(changed):
                 drawn = self._build()
+                if self.started_from_kept:
+                    # the artists as the kept picture shows them (what .figure and a static
+                    # page show before any change)
+                    drawn.render(self.values())
             self._drawing = drawn
             self._dynamic = ((lambda: collect_artists(drawn.artists))
-                             if drawn.dynamic == "auto" else drawn.dynamic)
+                             if isinstance(drawn.dynamic, str) else drawn.dynamic)
         return self._drawing
 
     @property
@@ -272,7 +278,7 @@ class Explorer(ipywidgets.VBox):
             # back, which leaves their artists marked changed; the next picture starts from
             # the kept background of its values (render() draws them alike each time)
             self._background_key = None
-        if self.draw_images:
+        if self.draw_images and self._drawing is not None:  # (None: build() failed)
             try:
                 self._draw_picture(key)
             except BlitError as exc:
