@@ -127,13 +127,40 @@ def test_pictures_are_kept_from_one_kernel_to_the_next(tmp_path):
     assert runs == [["False", "False"], ["True", "False"]]
 
 
-def test_a_table_edited_after_a_kept_start_does_not_change_the_chart(kept):
-    rec = data.load("recognitions")
-    build = BUILDERS["recognition.recognition_explorer"]
-    fresh = build(rec.copy())
-    again = build(rec)
+TAKES_TABLES = {  # builder: the tables a student may pass in, and a column to blank in each
+    "maps.map_explorer": {"members": ("memberships", "milestone")},
+    "timeline.timeline_explorer": {"events": ("events", "title"),
+                                   "sources": ("sources", "publisher")},
+    "recognition.recognition_explorer": {"frame": ("recognitions", "count")},
+    "nato.membership_explorer": {"members": ("memberships", "milestone"),
+                                 "events": ("events", "title")},
+    "eu_path.swimlane_explorer": {"members": ("memberships", "milestone"),
+                                  "sources": ("sources", "publisher")},
+    "polls.poll_explorer": {"polls": ("polls", "value_pct"), "sources": ("sources", "publisher"),
+                            "claims": ("article_claims", "claimed_number")},
+    "interests.interests_explorer": {"frame": ("interests", "statement")},
+    "scoreboard.scoreboard_explorer": {"claims": ("article_claims", "verdict")},
+}
+
+
+def test_every_builder_that_takes_a_table_is_listed():
+    import inspect
+
+    for name, build in BUILDERS.items():
+        frames = [p for p in inspect.signature(build).parameters.values()
+                  if "DataFrame" in str(p.annotation)]
+        assert sorted(p.name for p in frames) == sorted(TAKES_TABLES[name]), name
+
+
+@pytest.mark.parametrize("name", sorted(TAKES_TABLES))
+def test_a_table_edited_after_a_kept_start_does_not_change_the_chart(kept, name):
+    tables = {arg: data.load(table) for arg, (table, _) in TAKES_TABLES[name].items()}
+    fresh = BUILDERS[name](**{arg: t.copy() for arg, t in tables.items()})
+    again = BUILDERS[name](**tables)
     assert again.started_from_kept
-    rec["count"] = 0  # a later cell edits the student's table in place
+    for arg, (_, column) in TAKES_TABLES[name].items():  # a later cell edits them in place
+        frame = tables[arg]
+        frame[column] = frame[column].iloc[::-1].to_numpy()
     _change(fresh)
     _change(again)
     assert _shown(again) == _shown(fresh)
@@ -142,6 +169,18 @@ def test_a_table_edited_after_a_kept_start_does_not_change_the_chart(kept):
 def test_a_table_with_cells_pandas_cannot_hash_is_not_kept(kept):
     odd = pd.DataFrame({"a": [[1, 2], [3]]})
     assert pictures.key(BUILDERS["maps.map_explorer"], (odd,), {}) is None
+    twice = pd.DataFrame([[1, "a"]], columns=["x", "x"])  # a name twice: still hashed
+    assert pictures.key(BUILDERS["maps.map_explorer"], (twice,), {}) is not None
+    index = pd.DataFrame({"a": [1, 2]}, index=pd.Index([1, "x"], dtype=object))
+    assert (pictures.key(BUILDERS["maps.map_explorer"], (index,), {})
+            != pictures.key(BUILDERS["maps.map_explorer"],
+                            (index.set_axis(pd.Index(["1", "x"], dtype=object)),), {}))
+    many = pd.DataFrame({"c": pd.Categorical(["a"], categories=[f"k{i}" for i in range(150)]
+                                             + ["a"])})
+    reordered = many.assign(c=many["c"].cat.reorder_categories(
+        ["a"] + [f"k{i}" for i in range(150)]))
+    assert (pictures.key(BUILDERS["maps.map_explorer"], (many,), {})
+            != pictures.key(BUILDERS["maps.map_explorer"], (reordered,), {}))
     # and mixed types that hash alike as text still make different keys
     assert (pictures.key(BUILDERS["maps.map_explorer"], (pd.DataFrame({"a": [1, "x"]}),), {})
             != pictures.key(BUILDERS["maps.map_explorer"], (pd.DataFrame({"a": ["1", "x"]}),), {}))
@@ -152,6 +191,16 @@ def test_a_builder_outside_the_package_keeps_nothing(kept):
         raise AssertionError("not called")
 
     assert pictures.key(build, (), {}) is None
+
+
+def test_after_the_package_changed_on_disk_this_process_keeps_nothing(kept, monkeypatch):
+    """(A git pull in a running kernel: a module imported later may run the new code under
+    the hash of the old.)"""
+    build = BUILDERS["nato.membership_explorer"]
+    assert pictures.key(build, (), {}) is not None
+    monkeypatch.setattr(pictures, "STAMPS", [("widgets.py", 0, 0)])
+    assert pictures.key(build, (), {}) is None
+    assert not build().started_from_kept and not build().started_from_kept
 
 
 def test_a_damaged_or_missing_picture_is_drawn_again(kept):

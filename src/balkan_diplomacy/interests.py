@@ -290,7 +290,8 @@ def interests_explorer(frame: pd.DataFrame | None = None) -> widgets.Explorer:
     """Compare the actors under the status quo and a settlement; read every point of the chosen
     actors in full under the chart (evidence cards for the debate)."""
     inputs = (frame,)
-    frame = data.load("interests") if frame is None else frame
+    # (a student's table, copied: the chart may be built later, on the first change)
+    frame = data.load("interests") if frame is None else frame.copy()
     sources = data.load("sources")
     # each scenario x view's rows and counts, and each cell's text, when first asked for
     selections = list(product(SCENARIOS, VIEWS))

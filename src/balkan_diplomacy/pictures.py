@@ -44,17 +44,31 @@ def folder() -> Path:
     return data.cache_dir() / "pictures"
 
 
+def _sources() -> list[Path]:
+    return sorted(Path(__file__).parent.glob("*.py"))
+
+
+def _stamps() -> list[tuple]:
+    out = []
+    for path in _sources():
+        stat = path.stat()
+        out.append((path.name, stat.st_mtime_ns, stat.st_size))
+    return out
+
+
 def _code_hash() -> str:
     """A hash of the package's own source files (any edit to a drawing changes it), taken when
-    the package is imported: the code this process runs (a later edit on disk is the next
-    kernel's code, and its pictures are named by its own hash)."""
+    this module is imported: the code this process runs. A file changed on disk since then (a
+    ``git pull`` in a running kernel) may or may not be the code a later import runs, so from
+    then on nothing is kept in this process (:func:`key`); the next kernel has its own hash."""
     h = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in _sources():
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()
 
 
+STAMPS = _stamps()
 CODE = _code_hash()
 
 
@@ -76,17 +90,18 @@ def _value(x, h) -> bool:
     if x is None or isinstance(x, (bool, int, float, str)):
         h.update(f"{type(x).__name__}:{x!r};".encode())
     elif isinstance(x, pd.DataFrame):
+        columns = [x.iloc[:, i] for i in range(x.shape[1])] + [x.index.to_series()]
         h.update(repr((x.shape, list(x.columns), list(x.columns.names), list(x.index.names),
-                       [repr(t) for t in x.dtypes])).encode())
+                       [repr(c.dtype) for c in columns])).encode())
         try:
-            hashed = pd.util.hash_pandas_object(x, index=True).to_numpy()
-            # object columns hash by their text: the types of their values go in too
-            kinds = [type(v).__name__ for c in x.columns if x[c].dtype == object
-                     for v in x[c].tolist()]
-        except TypeError:  # cells pandas cannot hash (lists, dicts): nothing is kept
+            h.update(pd.util.hash_pandas_object(x, index=True).to_numpy().tobytes())
+            for column in columns:
+                if isinstance(column.dtype, pd.CategoricalDtype):  # every category, in order
+                    h.update(repr((list(column.cat.categories), column.cat.ordered)).encode())
+                elif column.dtype == object:  # hashed by text: the values' types go in too
+                    h.update(repr([type(v).__name__ for v in column.tolist()]).encode())
+        except (TypeError, ValueError):  # cells pandas cannot hash (lists, dicts)
             return False
-        h.update(hashed.tobytes())
-        h.update(repr(kinds).encode())
     elif isinstance(x, (list, tuple)):
         h.update(f"{type(x).__name__}[{len(x)}]".encode())
         return all(_value(v, h) for v in x)
@@ -102,7 +117,7 @@ def key(build, inputs, values: dict) -> str | None:
     """The hash that names a first picture, or None when nothing is to be kept: one of
     ``inputs`` cannot be hashed, or ``build`` is not the package's own (its code is not in
     :data:`CODE`)."""
-    if not build.__module__.startswith(f"{__package__}."):
+    if not build.__module__.startswith(f"{__package__}.") or _stamps() != STAMPS:
         return None
     h = hashlib.sha256(f"{VERSION};{build.__module__}.{build.__qualname__};".encode())
     # every file of the data folder (the tables, and the map's boundary file beside them)

@@ -266,7 +266,7 @@ def timeline_explorer(events: pd.DataFrame | None = None, sources: pd.DataFrame 
     """
     inputs = (events, sources)
     table = prepare(data.load("events") if events is None else events)
-    sources = data.load("sources") if sources is None else sources
+    sources = data.load("sources") if sources is None else sources.copy()
     first, last = 1999, int(table["year"].max())
     labels = {style.CATEGORY_LABELS[c]: c for c in CATEGORIES}
     years = widgets.year_range_slider(first, last)

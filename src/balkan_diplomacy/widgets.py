@@ -134,20 +134,23 @@ class Explorer(ipywidgets.VBox):
                 pictures.write(name, self.image.value, {
                     "sentence": self._sentence, "outputs": [w.value for w in self._outputs]})
 
-    def drawing(self) -> Drawing:
+    def drawing(self, show_current: bool = True) -> Drawing:
         """The chart, built the first time it is needed (in the mode and settings of the
-        explorer's making)."""
+        explorer's making). After a start from a kept picture its artists are then set to the
+        controls' values (what ``figure`` and a static page show), unless ``show_current`` is
+        False (``update`` sets them itself)."""
         if self._drawing is None:
             changed = pictures.settings_changed(self._settings)
             with style.mode_as(self._mode), matplotlib.rc_context(changed):
                 drawn = self._build()
-                if self.started_from_kept:
-                    # the artists as the kept picture shows them (what .figure and a static
-                    # page show before any change)
-                    drawn.render(self.values())
-            self._drawing = drawn
-            self._dynamic = ((lambda: collect_artists(drawn.artists))
-                             if isinstance(drawn.dynamic, str) else drawn.dynamic)
+                self._drawing = drawn
+                self._dynamic = ((lambda: collect_artists(drawn.artists))
+                                 if isinstance(drawn.dynamic, str) else drawn.dynamic)
+                if self.started_from_kept and show_current:
+                    try:
+                        drawn.render(self.values())
+                    except Exception:  # noqa: BLE001 - the next update() says what fails
+                        pass
         return self._drawing
 
     @property
@@ -263,7 +266,7 @@ class Explorer(ipywidgets.VBox):
         """Redraw for the controls' current values (called on every change)."""
         key = self._state_key()
         try:
-            sentence = self.render(self.values())
+            sentence = self.drawing(show_current=False).render(self.values())
             self.last_error = None
             self._say(sentence)
         except Exception as exc:  # noqa: BLE001 - a control must never raise in class
