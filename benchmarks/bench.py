@@ -251,25 +251,33 @@ def bench_widgets(changes: int) -> None:
             start = time.perf_counter()
             build()  # a chart built from scratch: what interact() or plt.subplots per change costs
             naive.append((time.perf_counter() - start) * 1000)
-        os.environ["BALKAN_KEEP_PICTURES"] = "1"
-        build()  # (kept now, if it was not)
-        kept = build()
-        start = time.perf_counter()
-        key, values = next(iter(cycles.items()))
-        widget = kept.controls[key]
-        widget.value = next(v for v in values if v != widget.value)
-        first_change = (time.perf_counter() - start) * 1000
-        os.environ["BALKAN_KEEP_PICTURES"] = "0"
         med, p95 = statistics.median(times), _percentile(times, 95)
         first = statistics.median(drawn) if drawn else 0.0
         speedup = statistics.median(naive) / med
         ok = med < 30 and p95 < 60 and speedup >= 3 and first < 50
         record(f"widget {label}", f"median {med:.1f} ms, p95 {p95:.1f} ms, first view of a "
                f"state {first:.1f} ms ({len(drawn)} of {changes}), {speedup:.1f}x faster than "
-               f"rebuild ({statistics.median(naive):.0f} ms); first change after a start "
-               f"from a kept picture {first_change:.0f} ms{'' if kept.started_from_kept else ' (NOT KEPT)'}",
+               f"rebuild ({statistics.median(naive):.0f} ms)",
                "< 30, < 60, first < 50 ms, >= 3x", ok)
+    # after all of the above: an explorer started from its kept picture builds its chart on
+    # the first change of a control (the price of a short Run All, paid once per explorer)
+    os.environ["BALKAN_KEEP_PICTURES"] = "1"
+    first_changes = []
+    for label, build in widgets.explorer_builders():
+        build()  # (kept now, if it was not)
+        kept = build()
+        if not kept.started_from_kept:
+            raise RuntimeError(f"{label}: its first picture was not kept")
+        key, values = next((k, value_cycle(w)) for k, w in kept.controls.items()
+                           if value_cycle(w) is not None)
+        widget = kept.controls[key]
+        start = time.perf_counter()
+        widget.value = next(v for v in values if v != widget.value)
+        first_changes.append(((time.perf_counter() - start) * 1000, label.split(".")[0]))
     os.environ.pop("BALKAN_KEEP_PICTURES", None)
+    record("widget: first change after a start from a kept picture (builds the chart)",
+           ", ".join(f"{who} {ms:.0f}" for ms, who in first_changes) + " ms",
+           "report", None)
 
 
 # ---------------------------------------------------------------- 4: import and load
