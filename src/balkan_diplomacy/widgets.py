@@ -21,10 +21,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
-import matplotlib
-
 import ipywidgets
-
+import matplotlib
 from matplotlib.figure import Figure
 
 from . import access, pictures, static, style
